@@ -1,0 +1,124 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Softphone assignment of a user's PBX devices to the UC clients (Enterprise Portal).
+
+The state of a user is the list of their PBX devices with the client type each is assigned to. A
+client type holds at most one device (contract decision): assigning another device replaces it, and
+assigning a device that is on another client type moves it.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource
+
+CLIENT_TYPES = ["desktop", "mobile", "webrtc", "crm"]
+
+IDENTITY_OPTIONS = dict(
+    customer=dict(type="str", required=True),
+    user=dict(type="str", required=True),
+    account=dict(type="str"),
+)
+
+
+class Softphone(Resource):
+    api = "portal"
+    noun = "softphone devices"
+    identity = ("account", "customer", "user")
+    options = dict(
+        IDENTITY_OPTIONS,
+        device=dict(type="str", required=True),
+        client_type=dict(type="str", choices=CLIENT_TYPES),
+        state=dict(type="str", default="present", choices=["present", "absent"]),
+        accept_charges=dict(type="bool", default=False),
+    )
+    info_options = IDENTITY_OPTIONS
+
+    def label(self, params):
+        return "user %s (customer %s)" % (params["user"], params["customer"])
+
+    def _url(self, params, *rest):
+        head = ("accounts", params["account"]) if params.get("account") else ()
+        return self.client.url(*(head + ("customers", params["customer"], "users", params["user"],
+                                         "devices", "pbx") + rest))
+
+    def read(self, params):
+        body = self.client.request("GET", self._url(params), self.noun)
+        data = body.get("data") if isinstance(body, dict) else None
+        if not isinstance(data, list):
+            raise ApiError("unexpected answer, no device list: %.200r" % (body,), method="GET", what=self.noun)
+        try:
+            devices = [{"device": str(d["id"]), "name": d.get("name"), "client_type": d.get("clientType")}
+                       for d in data]
+        except (KeyError, TypeError, AttributeError):
+            raise ApiError("unexpected answer, a device without an id: %.200r" % (data,), method="GET",
+                           what=self.noun)
+        return {"devices": sorted(devices, key=lambda d: d["device"])}
+
+    def desired(self, current, params):
+        devices = [dict(d) for d in current["devices"]]
+        by_id = dict((d["device"], d) for d in devices)
+        target = by_id.get(params["device"])
+        if target is None:
+            raise InputError("device '%s' is not a PBX device of this user (the user's devices: %s)"
+                             % (params["device"], ", ".join(sorted(by_id)) or "none"))
+        client_type = params["client_type"]
+        if params["state"] == "present":
+            if client_type is None:
+                raise InputError("client_type is required when state=present")
+            for device in devices:
+                if device["client_type"] == client_type and device is not target:
+                    device["client_type"] = None  # one device per client type: the old one is replaced
+            target["client_type"] = client_type
+        elif client_type is None or target["client_type"] == client_type:
+            target["client_type"] = None
+        return {"devices": devices}
+
+    def write(self, params, before, after):
+        old = dict((d["device"], d["client_type"]) for d in before["devices"])
+        new = dict((d["device"], d["client_type"]) for d in after["devices"])
+        held_after = set(t for t in new.values() if t)
+        # Assign first: replacing a client type's device in one call is never chargeable, whereas
+        # unassigning first would make the assign a new, chargeable seat.
+        for device in sorted(new):
+            if new[device] and new[device] != old.get(device):
+                self._send(params, device, "assign", new[device])
+        for device in sorted(new):
+            if old.get(device) and not new[device] and old[device] not in held_after:
+                self._send(params, device, "unassign", old[device])
+        return after
+
+    def _send(self, params, device, action, client_type):
+        headers = {"accept-charges": "true"} if params["accept_charges"] else None
+        what = "%s of device %s (%s)" % (action, device, client_type)
+        try:
+            self.client.request("PUT", self._url(params, device, action), what,
+                                json_body={"clientType": client_type}, headers=headers, ok=(200, 201, 204))
+        except ApiError as exc:
+            if exc.status == 402:
+                raise ApiError("%s; assigning device %s to %s is a new, chargeable softphone seat: set "
+                               "accept_charges=true to accept the charges" % (exc.message, device, client_type),
+                               status=402, method="PUT", what=what)
+            raise
+
+    def changes(self, before, after):
+        old = dict((d["device"], d["client_type"]) for d in before["devices"])
+        found = []
+        for device in after["devices"]:
+            was, now = old.get(device["device"]), device["client_type"]
+            if was == now:
+                continue
+            if was is None:
+                found.append("device %s assigned to %s" % (device["device"], now))
+            elif now is None:
+                found.append("device %s unassigned from %s" % (device["device"], was))
+            else:
+                found.append("device %s moved %s -> %s" % (device["device"], was, now))
+        return found
+
+    def diff_view(self, state):
+        return dict(("%s (%s)" % (d["device"], d["name"]) if d["name"] else d["device"], d["client_type"])
+                    for d in state["devices"])

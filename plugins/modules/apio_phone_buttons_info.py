@@ -1,0 +1,107 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apio_phone_buttons_info
+short_description: Read the programmable keys of a user's main phone
+version_added: 1.0.0
+description:
+  - Reads the phone type, device name and keys of one user's main phone, or of many users with O(batch).
+  - Keys come sorted by id, each with exactly C(id), C(type), C(label) and C(parameter) (an empty string
+    where the API left it out). That is the shape that M(telephony.apio.apio_phone_buttons) accepts, so
+    the output can be fed back as desired state.
+author:
+  - telephony.apio contributors
+options:
+  tenant:
+    description:
+      - Tenant id of the user; at the top level, the default for every O(batch) element.
+    type: str
+  group:
+    description:
+      - Group id of the user; at the top level, the default for every O(batch) element.
+    type: str
+  user:
+    description:
+      - User id. Required unless O(batch) is given.
+    type: str
+  operator:
+    description:
+      - The operator's own path segment after the API prefix, for example V(telenet).
+    type: str
+extends_documentation_fragment:
+  - telephony.apio.connection
+  - telephony.apio.batch
+  - telephony.apio.attributes.info_module
+  - telephony.apio.attributes.apio_group
+notes:
+  - O(return_unchanged) has no effect; every user is listed.
+seealso:
+  - module: telephony.apio.apio_phone_buttons
+"""
+
+EXAMPLES = r"""
+- name: Read the keys of one user
+  telephony.apio.apio_phone_buttons_info:
+    url: https://apio.example.net
+    token: "{{ apio_token }}"
+    tenant: foo
+    group: foogroup
+    user: foouser
+  register: phone
+
+- name: Copy that layout to another user
+  telephony.apio.apio_phone_buttons:
+    url: https://apio.example.net
+    token: "{{ apio_token }}"
+    tenant: foo
+    group: foogroup
+    user: alice@sip.example.com
+    purge: true
+    keys: "{{ phone['keys'] }}"
+"""
+
+RETURN = r"""
+device_type:
+  description: Technical name of the phone type.
+  returned: success, single form
+  type: str
+  sample: Telenet-Panasonic-KX-HDV230
+device_name:
+  description: Name of the access device.
+  returned: success, single form
+  type: str
+  sample: DP_giulio@sip.netaxis.be
+keys:
+  description: The configured keys, sorted by id.
+  returned: success, single form
+  type: list
+  elements: dict
+  sample:
+    - {id: 4, type: CALLLOG, label: history, parameter: ""}
+    - {id: 5, type: ONETOUCH, label: call boss, parameter: "065432368"}
+results:
+  description:
+    - One entry per user with C(tenant), C(group), C(user), C(device_type), C(device_name) and C(keys),
+      or C(failed) and C(msg).
+  returned: batch form
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import run_info_module
+
+
+def main():
+    run_info_module(PhoneButtons)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apio_primary_line
+short_description: Set whether a user's main phone uses its primary line port
+version_added: 1.0.0
+description:
+  - Reads the primary line port setting of the user's main phone (access device) through the APIO
+    gateway and writes it only when it differs from O(primary).
+  - A user without a phone, or whose phone type does not support the setting, fails with the API's
+    message; nothing is written.
+author:
+  - telephony.apio contributors
+options:
+  tenant:
+    description:
+      - Tenant (service provider or enterprise) id of the user. Required for each user; at the top level
+        it is the default for every O(batch) element.
+    type: str
+  group:
+    description:
+      - Group id of the user. Required for each user; at the top level it is the default for every
+        O(batch) element.
+    type: str
+  user:
+    description:
+      - User id, for example V(alice@sip.example.com). Required unless O(batch) is given.
+    type: str
+  primary:
+    description:
+      - Whether the primary line port setting is on. Required for each user; at the top level it is
+        the default for every O(batch) element.
+    type: bool
+extends_documentation_fragment:
+  - telephony.apio.connection
+  - telephony.apio.batch
+  - telephony.apio.attributes
+  - telephony.apio.attributes.apio_group
+notes:
+  - Uses the route C(.../access_device/primary_line_port/), not the deprecated alias C(primay_line_port).
+seealso:
+  - module: telephony.apio.apio_primary_line_info
+"""
+
+EXAMPLES = r"""
+- name: Turn the primary line port on for one user
+  telephony.apio.apio_primary_line:
+    url: https://apio.example.net
+    username: "{{ apio_username }}"
+    password: "{{ apio_password }}"
+    tenant: foo
+    group: foogroup
+    user: foouser
+    primary: true
+
+- name: The same for many users in one task, connection set once for the whole play
+  telephony.apio.apio_primary_line:
+    tenant: foo
+    group: foogroup
+    primary: true
+    batch:
+      - user: alice@sip.example.com
+      - user: bob+1@sip.example.com
+      - user: carol@sip.example.com
+        group: othergroup
+        primary: false
+  module_defaults:
+    group/telephony.apio.apio:
+      url: https://apio.example.net
+      token: "{{ apio_token }}"
+"""
+
+RETURN = r"""
+previous:
+  description: The setting before the task.
+  returned: success, single form
+  type: dict
+  sample: {"primary": false}
+current:
+  description: The setting after the task (in check mode, as it would be).
+  returned: success, single form
+  type: dict
+  sample: {"primary": true}
+changes:
+  description: What changed, in words.
+  returned: success, single form
+  type: list
+  elements: str
+  sample: ["primary line port false -> true"]
+msg:
+  description: What happened to whom.
+  returned: always
+  type: str
+  sample: "user foouser@foogroup: primary line port false -> true"
+counts:
+  description: Users in the batch by outcome.
+  returned: batch form
+  type: dict
+  sample: {"total": 3, "changed": 1, "unchanged": 2, "failed": 0}
+results:
+  description:
+    - One entry per changed or failed user (and per unchanged user with O(return_unchanged)), with
+      C(tenant), C(group), C(user), C(user_label), C(changed), C(failed), C(msg), C(changes),
+      C(previous) and C(current).
+  returned: batch form
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import run_module
+
+
+def main():
+    run_module(PrimaryLine)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apio_softphone
+short_description: Assign a user's PBX device as the softphone of a UC client
+version_added: 1.0.0
+description:
+  - Assigns one of the user's PBX devices to a UC client type (desktop, mobile, WebRTC or CRM) in the
+    Enterprise Portal, or unassigns it.
+  - Reads the user's devices first and writes only when the assignment differs.
+  - "Contract decision: a client type holds at most one device per user. Assigning a device to a client
+    type that holds another device replaces that device (shown in the diff as unassigned); assigning a
+    device that is on another client type moves it."
+  - "Contract decision: the current state is read with C(GET .../devices/pbx), a route the portal's
+    documentation does not describe."
+  - "Charges: on customers whose billing says so, a new softphone seat (a device not yet assigned, on a
+    client type the user holds no device on) is chargeable. Without O(accept_charges) the portal refuses
+    it (HTTP 402) and the task fails saying so. Billing cannot be read, so check mode cannot predict it."
+author:
+  - telephony.apio contributors
+options:
+  customer:
+    description:
+      - Customer tenant id, a UUID. Required for each user; at the top level, the default for every
+        O(batch) element.
+    type: str
+  user:
+    description:
+      - User id in the portal. Required unless O(batch) is given.
+    type: str
+  account:
+    description:
+      - Reseller account id. When set, the reseller-scoped routes C(/accounts/{account}/customers/...)
+        are used.
+    type: str
+  device:
+    description:
+      - The device's id on the communications platform. It must already be one of the user's PBX devices.
+        Required for each user.
+    type: str
+  client_type:
+    description:
+      - The UC client. Required with O(state=present). With O(state=absent), the device is unassigned only
+        if it is on this client type; not set, it is unassigned whatever its client type.
+    type: str
+    choices: [desktop, mobile, webrtc, crm]
+  state:
+    description:
+      - V(present) assigns O(device) to O(client_type); V(absent) unassigns it.
+    type: str
+    choices: [present, absent]
+    default: present
+  accept_charges:
+    description:
+      - Send C(accept-charges true), accepting that the assignment may incur charges. When a batch names
+        one user several times, the value of the last entry applies to that user.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - telephony.apio.connection.portal
+  - telephony.apio.batch
+  - telephony.apio.attributes
+  - telephony.apio.attributes.portal_group
+seealso:
+  - module: telephony.apio.apio_softphone_info
+"""
+
+EXAMPLES = r"""
+- name: Make dev-desk-1 the desktop softphone of jdoe
+  telephony.apio.apio_softphone:
+    portal_url: https://portal.example.net
+    client_id: "{{ portal_client_id }}"
+    client_secret: "{{ portal_client_secret }}"
+    customer: 11111111-1111-4111-8111-111111111111
+    user: jdoe
+    device: dev-desk-1
+    client_type: desktop
+
+- name: Many users, accepting new seats' charges
+  telephony.apio.apio_softphone:
+    customer: 22222222-2222-4222-8222-222222222222
+    client_type: mobile
+    accept_charges: true
+    batch:
+      - {user: jdoe, device: dev-mob-1}
+      - {user: asmith, device: dev-mob-7}
+  module_defaults:
+    group/telephony.apio.portal:
+      portal_url: https://portal.example.net
+      portal_token: "{{ portal_token }}"
+
+- name: Unassign a device
+  telephony.apio.apio_softphone:
+    customer: 11111111-1111-4111-8111-111111111111
+    user: jdoe
+    device: dev-desk-1
+    state: absent
+"""
+
+RETURN = r"""
+previous:
+  description: The user's PBX devices before the task, each with C(device), C(name) and C(client_type).
+  returned: success, single form
+  type: dict
+  sample: {"devices": [{"device": "dev-desk-1", "name": "Desk phone", "client_type": null}]}
+current:
+  description: The user's PBX devices after the task (in check mode, as they would be).
+  returned: success, single form
+  type: dict
+  sample: {"devices": [{"device": "dev-desk-1", "name": "Desk phone", "client_type": "desktop"}]}
+changes:
+  description: What changed, in words.
+  returned: success, single form
+  type: list
+  elements: str
+  sample: ["device dev-desk-1 assigned to desktop", "device dev-desk-2 unassigned from desktop"]
+msg:
+  description: What happened to whom.
+  returned: always
+  type: str
+  sample: "user jdoe (customer 11111111-1111-4111-8111-111111111111): device dev-desk-1 assigned to desktop"
+counts:
+  description: Users in the batch by outcome.
+  returned: batch form
+  type: dict
+  sample: {"total": 2, "changed": 1, "unchanged": 1, "failed": 0}
+results:
+  description:
+    - One entry per changed or failed user (and per unchanged user with O(return_unchanged)), with
+      C(account), C(customer), C(user), C(user_label), C(changed), C(failed), C(msg), C(changes),
+      C(previous) and C(current).
+  returned: batch form
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import run_module
+from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
+
+
+def main():
+    run_module(Softphone)
+
+
+if __name__ == "__main__":
+    main()
