@@ -1,0 +1,47 @@
+"""Authentication, re-authentication and connection errors as a user sees them."""
+
+from conftest import CUSTOMER
+from helpers import writes
+
+FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
+
+
+def info(**extra):
+    return {"name": "info", "telephony.apio.apio_primary_line_info": dict(FOOUSER, **extra)}
+
+
+def test_bad_password_shows_the_api_message(run_tasks, sim):
+    run = run_tasks([info()], apio={"username": "admin", "password": "wrong"})
+    assert run.rc != 0
+    assert run.result()["msg"] == ("user foouser@foogroup: POST APIO login failed: HTTP 401: "
+                                   "invalid credentials (as user 'admin')")
+
+
+def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
+    run = run_tasks([info()], apio={})
+    assert run.rc != 0
+    assert run.result()["msg"] == "one of the following is required: token, username"
+    assert sim.requests() == []
+
+
+def test_environment_variables_are_the_fallback(run_tasks, sim):
+    play = [{"name": "info", "telephony.apio.apio_primary_line_info": FOOUSER}]
+    run = run_tasks(play, apio={"url": None}, env={"APIO_URL": sim.url, "APIO_USERNAME": "admin",
+                                                    "APIO_PASSWORD": "admin-pass"})
+    assert run.rc == 0, run.output
+
+
+def test_portal_client_credentials_then_token_reuse(run_tasks, sim):
+    task = {"name": "info", "telephony.apio.apio_softphone_info": {
+        "customer": CUSTOMER, "batch": [{"user": "jdoe"}, {"user": "noroles"}]}}
+    run = run_tasks([task])
+    assert run.rc == 0, run.output
+    assert sim.counters()["portal_tokens"] == 1
+    assert writes(sim) == []
+
+
+def test_unreachable_api_names_the_user_and_the_address(run_tasks, sim):
+    run = run_tasks([info(retries=0, timeout=2)], apio={"url": "http://127.0.0.1:9", "token": "x"})
+    assert run.rc != 0
+    assert run.result()["msg"].startswith("user foouser@foogroup: GET primary line port failed: cannot reach "
+                                          "http://127.0.0.1:9: ")

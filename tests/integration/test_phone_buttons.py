@@ -1,0 +1,145 @@
+"""apio_phone_buttons and apio_phone_buttons_info against the simulator."""
+
+import pytest
+from helpers import four_steps, writes
+
+FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
+HDV230 = "Telenet-Panasonic-KX-HDV230"
+SEED_KEYS = [{"id": 4, "type": "CALLLOG", "label": "history", "parameter": ""},
+             {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"}]
+RELABELLED = [{"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
+              {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]
+
+
+def buttons(**options):
+    return {"name": "buttons", "telephony.apio.apio_phone_buttons": options}
+
+
+def test_documented_relabel_sends_the_documented_put(run_tasks, sim):
+    task = buttons(operator="telenet", keys=[{"id": 5, "type": "ONETOUCH", "label": "call chief",
+                                              "parameter": "065432368"},
+                                             {"id": 4, "type": "CALLLOG", "label": "c. history"}], **FOOUSER)
+    check, apply, again, sent = four_steps(run_tasks, sim, task)
+    assert check["previous"] == {"device_type": HDV230, "device_name": "DP_giulio@sip.netaxis.be", "keys": SEED_KEYS}
+    assert check["current"]["keys"] == RELABELLED
+    assert check["changes"] == ["key 4 label 'history' -> 'c. history'", "key 5 label 'call boss' -> 'call chief'"]
+    assert check["diff"]["before_header"] == "user foouser@foogroup"
+    assert check["diff"]["before"]["keys"] == {"04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}
+    assert check["diff"]["after"]["keys"] == {"04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}
+    assert [(w["method"], w["path"]) for w in sent] == [
+        ("PUT", "/api/v1/telenet/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/")]
+    assert sent[0]["body"] == {"keys": RELABELLED}
+    assert apply["current"]["keys"] == RELABELLED
+    assert again["msg"] == "user foouser@foogroup: no change"
+
+
+def test_steady_state_is_one_get_and_no_phone_type_lookup(run_tasks, sim):
+    run = run_tasks([buttons(keys=SEED_KEYS, **FOOUSER)])
+    assert run.rc == 0, run.output
+    assert run.result()["changed"] is False
+    gets = [r["path"] for r in sim.requests() if r["method"] == "GET"]
+    assert gets == ["/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"]
+
+
+def test_merge_keeps_unlisted_keys(run_tasks, sim):
+    run = run_tasks([buttons(keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER)])
+    assert run.rc == 0, run.output
+    assert run.result()["changes"] == ["key 6 added: DND_TOGGLE 'dnd'"]
+    assert writes(sim)[0]["body"] == {"keys": SEED_KEYS + [{"id": 6, "type": "DND_TOGGLE", "label": "dnd",
+                                                            "parameter": ""}]}
+
+
+def test_purge_makes_the_listed_keys_the_whole_layout(run_tasks, sim):
+    task = buttons(purge=True, keys=[{"id": 1, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER)
+    _, apply, _, sent = four_steps(run_tasks, sim, task)
+    assert sent[0]["body"] == {"keys": [{"id": 1, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}]}
+    assert apply["changes"] == ["key 1 added: DND_TOGGLE 'dnd'", "key 4 removed (was CALLLOG 'history')",
+                                "key 5 removed (was ONETOUCH 'call boss' 065432368)"]
+    assert [k["id"] for k in sim.user("foo", "foogroup", "foouser")["keys"]] == [1]
+
+
+def test_absent_clears_the_listed_ids(run_tasks, sim):
+    task = buttons(state="absent", keys=[{"id": 5}, {"id": 9}], **FOOUSER)
+    _, apply, _, sent = four_steps(run_tasks, sim, task)
+    assert sent[0]["body"] == {"keys": SEED_KEYS[:1]}
+    assert apply["changes"] == ["key 5 removed (was ONETOUCH 'call boss' 065432368)"]
+
+
+def test_info_feeds_back_as_desired_state(run_tasks, sim):
+    run = run_tasks([
+        {"name": "info", "telephony.apio.apio_phone_buttons_info": dict(FOOUSER, operator="telenet"),
+         "register": "phone"},
+        {"name": "feed back", "telephony.apio.apio_phone_buttons":
+            dict(FOOUSER, purge=True, keys="{{ phone['keys'] }}")},
+    ])
+    assert run.rc == 0, run.output
+    info = run.result("info")
+    assert info["device_type"] == HDV230 and info["device_name"] == "DP_giulio@sip.netaxis.be"
+    assert info["keys"] == SEED_KEYS
+    assert run.result("feed back")["changed"] is False
+    assert writes(sim) == []
+
+
+@pytest.mark.parametrize("keys, message", [
+    ([{"id": 6, "type": "NOPE", "label": "x"}],
+     "key 6: type 'NOPE' is not available on phone type '%s'" % HDV230),
+    ([{"id": 30, "type": "CALLLOG", "label": "x"}],
+     "key 30: id 30 is not a programmable key of phone type '%s' (keys 1 to 24)" % HDV230),
+    ([{"id": 6, "type": "CALLLOG", "label": "a"}, {"id": 6, "type": "REDIAL", "label": "b"}],
+     "keys[1]: key id 6 is listed twice"),
+    ([{"id": 6, "type": "ONETOUCH", "label": "boss"}], "key 6: type ONETOUCH needs a parameter"),
+    ([{"id": 6, "label": "boss"}], "keys[0] (id 6): type is required when state=present"),
+])
+def test_invalid_keys_are_refused_before_any_write(run_tasks, sim, keys, message):
+    run = run_tasks([buttons(keys=keys, **FOOUSER)])
+    assert run.rc != 0
+    assert run.result()["msg"].startswith("user foouser@foogroup: ")
+    assert message in run.result()["msg"]
+    assert writes(sim) == []
+
+
+def test_phone_type_without_keys(run_tasks, sim):
+    run = run_tasks([buttons(tenant="foo", group="foogroup", user="basic@sip.example.com",
+                             keys=[{"id": 1, "type": "CALLLOG", "label": "h"}])])
+    assert run.rc != 0
+    assert "phone type 'Generic SIP Phone' has no programmable keys" in run.result()["msg"]
+    assert writes(sim) == []
+
+
+def test_user_without_phone(run_tasks, sim):
+    run = run_tasks([buttons(tenant="foo", group="foogroup", user="nophone", keys=SEED_KEYS)])
+    assert run.rc != 0
+    assert run.result()["msg"] == ("user nophone@foogroup: GET phone buttons failed: HTTP 404: "
+                                   "the user has no phone linked to him")
+
+
+def test_batch_validates_every_user_before_the_first_write(run_tasks, sim):
+    task = buttons(tenant="foo", group="foogroup", keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}],
+                   batch=[{"user": "foouser"},
+                          {"user": "alice@sip.example.com", "keys": [{"id": 99, "type": "LINE", "label": "x"}]},
+                          {"user": "nophone"},
+                          {"user": "carol@sip.example.com", "group": "othergroup"},
+                          {"group": "foogroup"}])
+    run = run_tasks([task], diff=True)
+    assert run.rc != 0
+    result = run.result()
+    assert result["counts"] == {"total": 5, "changed": 2, "unchanged": 0, "failed": 3}
+    failed = [r["msg"] for r in result["results"] if r["failed"]]
+    assert len(failed) == 3
+    assert "user alice@sip.example.com@foogroup: key 99: id 99 is not a programmable key" in failed[0]
+    assert failed[1].startswith("user nophone@foogroup: GET phone buttons failed: HTTP 404")
+    assert failed[2] == "batch[4]: missing required arguments: user"
+    assert [d["before_header"] for d in result["diff"]] == ["user foouser@foogroup", "user carol@sip.example.com@othergroup"]
+    # Every read came before the first write.
+    log = sim.requests()
+    first_put = min(i for i, r in enumerate(log) if r["method"] == "PUT")
+    assert all(r["method"] != "GET" or "phone_buttons" not in r["path"] for r in log[first_put:])
+    assert len([r for r in log if r["method"] == "PUT"]) == 2
+
+
+def test_encoded_user_ids_reach_one_segment(run_tasks, sim):
+    run = run_tasks([{"name": "info", "telephony.apio.apio_phone_buttons_info":
+                      {"tenant": "foo", "group": "foogroup", "user": "bob+1@sip.example.com"}}])
+    assert run.rc == 0, run.output
+    assert [r["path"] for r in sim.requests() if r["method"] == "GET"] == [
+        "/api/v1/tenants/foo/groups/foogroup/users/bob%2B1%40sip.example.com/access_device/phone_buttons/"]
