@@ -43,6 +43,10 @@ async def requests(ctx: Ctx):
     )
 
 
+async def counters(ctx: Ctx):
+    return json_response(200, ctx.sim.recorder.counters())
+
+
 async def reset(ctx: Ctx):
     ctx.sim.reset(state=option(ctx, "state"))
     return json_response(200, {"reset": True})
@@ -134,6 +138,7 @@ async def expire_tokens(ctx: Ctx):
 router = Router()
 router.add("health", GET=health)
 router.add("requests", GET=requests)
+router.add("counters", GET=counters)
 router.add("reset", POST=reset)
 router.add("state", GET=get_state, PUT=put_state)
 router.add("users/{tenant}/{group}/{user}", GET=get_user, PUT=put_user)

@@ -1,0 +1,172 @@
+"""Run the simulator from tests: ``SimulatorProcess`` starts ``python -m apio_sim`` on a free port
+and drives its admin API (``/_sim/``). Standard library only, so any test suite can use it."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import ssl
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+_PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def _seg(value: str) -> str:
+    """One path segment, percent-encoded (``/`` included) as the simulator decodes it."""
+    return quote(value, safe="")
+
+
+class SimulatorError(RuntimeError):
+    pass
+
+
+class SimulatorProcess:
+    """A simulator subprocess.
+
+    >>> with SimulatorProcess().start() as sim:
+    ...     sim.url  # 'http://127.0.0.1:PORT'
+    """
+
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port: int | None = None
+        self.url: str | None = None
+        self.proc: subprocess.Popen | None = None
+        self._log = None
+        self._ssl: ssl.SSLContext | None = None
+
+    # ---- lifecycle
+
+    def start(self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0):
+        if self.proc is not None:
+            raise SimulatorError("already started")
+        self.port = free_port(self.host)
+        args = [sys.executable, "-m", "apio_sim", "--host", self.host, "--port", str(self.port)]
+        args += ["--log-level", "warning"]
+        if seed:
+            args += ["--seed", str(seed)]
+        if users:
+            args += ["--users", str(users)]
+        scheme = "http"
+        if tls_cert:
+            args += ["--tls-cert", str(tls_cert), "--tls-key", str(tls_key)]
+            scheme = "https"
+            # Our own throwaway certificate: the admin calls need not verify it.
+            self._ssl = ssl._create_unverified_context()
+        args += [str(a) for a in extra_args]
+        self.url = f"{scheme}://{self.host}:{self.port}"
+        env = dict(os.environ)
+        # Importable even when the package is not installed (running from a checkout).
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process, closed in stop()
+        self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while True:
+            code = self.proc.poll()
+            if code is not None:
+                output = self.output()
+                self.stop()
+                raise SimulatorError(f"simulator exited with {code}:\n{output}")
+            try:
+                self._call("GET", "/_sim/health", timeout=1)
+                return self
+            except (OSError, SimulatorError):
+                if time.monotonic() > deadline:
+                    output = self.output()
+                    self.stop()
+                    raise SimulatorError(f"simulator did not answer within {timeout}s:\n{output}") from None
+                time.sleep(0.05)
+
+    def output(self) -> str:
+        """What the process printed so far (stdout and stderr)."""
+        if self._log is None:
+            return ""
+        self._log.seek(0)
+        return self._log.read().decode("utf-8", "replace")
+
+    def stop(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+
+    def __enter__(self) -> SimulatorProcess:
+        if self.proc is None:
+            self.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    # ---- admin API
+
+    def _call(self, method: str, path: str, data=None, timeout: float = 30):
+        body = json.dumps(data).encode() if data is not None else None
+        req = urllib.request.Request(self.url + path, data=body, method=method)
+        if body is not None:
+            req.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(req, timeout=timeout, context=self._ssl) as resp:
+                return json.loads(resp.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            raise SimulatorError(f"{method} {path}: {exc.code} {exc.read().decode('utf-8', 'replace')}") from None
+
+    def requests(self, method: str | None = None, path_contains: str | None = None, since: int = 0) -> list[dict]:
+        """Recorded API requests, oldest first; ``path_contains`` matches the raw or decoded path."""
+        query = {k: v for k, v in (("method", method), ("path_contains", path_contains)) if v}
+        if since:
+            query["since"] = str(since)
+        suffix = f"?{urlencode(query)}" if query else ""
+        return self._call("GET", f"/_sim/requests{suffix}")["requests"]
+
+    def counters(self) -> dict:
+        return self._call("GET", "/_sim/counters")
+
+    def reset(self, state: bool = False) -> None:
+        self._call("POST", "/_sim/reset", {"state": state})
+
+    def state(self) -> dict:
+        return self._call("GET", "/_sim/state")
+
+    def set_state(self, state: dict) -> dict:
+        return self._call("PUT", "/_sim/state", state)
+
+    def user(self, tenant: str, group: str, user: str) -> dict:
+        return self._call("GET", f"/_sim/users/{_seg(tenant)}/{_seg(group)}/{_seg(user)}")
+
+    def set_user(self, tenant: str, group: str, user: str, data: dict) -> dict:
+        return self._call("PUT", f"/_sim/users/{_seg(tenant)}/{_seg(group)}/{_seg(user)}", data)
+
+    def portal_user(self, customer: str, user: str) -> dict:
+        return self._call("GET", f"/_sim/portal/{_seg(customer)}/{_seg(user)}")
+
+    def set_portal_user(self, customer: str, user: str, data: dict) -> dict:
+        return self._call("PUT", f"/_sim/portal/{_seg(customer)}/{_seg(user)}", data)
+
+    def faults(self, **kw) -> dict:
+        """Change some faults (the others keep their value); returns the whole fault config."""
+        return self._call("PUT", "/_sim/faults", kw)
+
+    def expire_tokens(self, refresh: bool = False) -> dict:
+        return self._call("POST", "/_sim/expire_tokens", {"refresh": refresh})
