@@ -22,7 +22,7 @@ description:
   - "Contract decision: the gateway's PUT replaces the whole key list; a key left out of it is cleared.
     This module therefore always sends the complete desired layout."
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   tenant:
     description:

@@ -17,7 +17,7 @@ description:
     where the API left it out). That is the shape that M(telephony.apio.apio_phone_buttons) accepts, so
     the output can be fed back as desired state.
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   tenant:
     description:

@@ -17,7 +17,7 @@ description:
   - A user without a phone, or whose phone type does not support the setting, fails with the API's
     message; nothing is written.
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   tenant:
     description:

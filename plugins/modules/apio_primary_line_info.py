@@ -16,7 +16,7 @@ description:
   - The result has the shape that M(telephony.apio.apio_primary_line) accepts, so it can be fed back
     as desired state.
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   tenant:
     description:

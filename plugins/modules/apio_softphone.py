@@ -24,7 +24,7 @@ description:
     client type the user holds no device on) is chargeable. Without O(accept_charges) the portal refuses
     it (HTTP 402) and the task fails saying so. Billing cannot be read, so check mode cannot predict it."
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   customer:
     description:

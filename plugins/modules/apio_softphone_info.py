@@ -18,7 +18,7 @@ description:
   - "Contract decision: read with C(GET .../devices/pbx), a route the portal's documentation does not
     describe."
 author:
-  - telephony.apio contributors
+  - telephony.apio contributors (@telephony-apio)
 options:
   customer:
     description:
