@@ -196,6 +196,10 @@ class Engine:
         if not 1 <= params["parallel"] <= shared_args.MAX_PARALLEL:
             self.module.fail_json(msg="parallel must be between 1 and %d, got %d"
                                   % (shared_args.MAX_PARALLEL, params["parallel"]))
+        url_option = "url" if resource_cls.api == "apio" else "portal_url"
+        if not str(params[url_option]).startswith(("http://", "https://")):
+            self.module.fail_json(msg="%s must be an http:// or https:// URL, got '%s'"
+                                  % (url_option, params[url_option]))
         if params["retries"] < 0 or params["timeout"] <= 0:
             self.module.fail_json(msg="retries must be 0 or more and timeout more than 0")
         self.client = shared_args.make_client(resource_cls.api, params)

@@ -43,12 +43,20 @@ class PlaybookRun:
 @pytest.fixture
 def run_tasks(sim, tmp_path):
     """Run ``tasks`` in one play against the simulator; returns a PlaybookRun."""
+    return make_runner(sim, tmp_path)
+
+
+def make_runner(sim, tmp_path):
+    """A function that runs tasks in one play against ``sim`` (see ``run_tasks``)."""
 
     def run(tasks, check=False, diff=False, apio=None, portal=None, verbosity=0, env=None, name="play"):
         apio_defaults = {"url": sim.url}
         apio_defaults.update(ADMIN if apio is None else apio)
         portal_defaults = {"portal_url": sim.url}
         portal_defaults.update(PORTAL_CLIENT if portal is None else portal)
+        # None removes an option, so that its environment variable fallback applies.
+        apio_defaults = {k: v for k, v in apio_defaults.items() if v is not None}
+        portal_defaults = {k: v for k, v in portal_defaults.items() if v is not None}
         play = [{
             "name": name,
             "hosts": "localhost",

@@ -1,6 +1,7 @@
 """Authentication, re-authentication and connection errors as a user sees them."""
 
-from conftest import CUSTOMER
+from apio_sim.testing import SimulatorProcess
+from conftest import CUSTOMER, make_runner
 from helpers import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
@@ -45,3 +46,26 @@ def test_unreachable_api_names_the_user_and_the_address(run_tasks, sim):
     assert run.rc != 0
     assert run.result()["msg"].startswith("user foouser@foogroup: GET primary line port failed: cannot reach "
                                           "http://127.0.0.1:9: ")
+
+
+def test_url_must_be_http(run_tasks, sim):
+    run = run_tasks([info()], apio={"url": "apio.example.net", "token": "some-token"})
+    assert run.rc != 0
+    assert run.result()["msg"] == "url must be an http:// or https:// URL, got 'apio.example.net'"
+    assert sim.requests() == []
+
+
+def test_access_token_expiring_mid_run_is_refreshed_not_relogged(tmp_path):
+    # A simulator whose access tokens live one second, and a batch that lasts several.
+    with SimulatorProcess().start(users=12, extra_args=["--access-ttl", "1"]) as short_lived:
+        short_lived.faults(latency_ms=150)
+        run = make_runner(short_lived, tmp_path)
+        task = {"name": "batch", "telephony.apio.apio_primary_line_info": {
+            "tenant": "bench", "group": "benchgroup", "parallel": 1,
+            "batch": [{"user": "user%06d@bench.example" % i} for i in range(12)]}}
+        result = run([task])
+        assert result.rc == 0, result.output
+        counters = short_lived.counters()
+        assert counters["logins"] == 1
+        assert counters["refreshes"] >= 1
+        assert counters["by_status"].get("401", 0) == counters["refreshes"]

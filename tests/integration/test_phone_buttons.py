@@ -55,7 +55,7 @@ def test_purge_makes_the_listed_keys_the_whole_layout(run_tasks, sim):
     assert sent[0]["body"] == {"keys": [{"id": 1, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}]}
     assert apply["changes"] == ["key 1 added: DND_TOGGLE 'dnd'", "key 4 removed (was CALLLOG 'history')",
                                 "key 5 removed (was ONETOUCH 'call boss' 065432368)"]
-    assert [k["id"] for k in sim.user("foo", "foogroup", "foouser")["keys"]] == [1]
+    assert [k["id"] for k in sim.user("foo", "foogroup", "foouser")["device"]["keys"]] == [1]
 
 
 def test_absent_clears_the_listed_ids(run_tasks, sim):

@@ -14,7 +14,7 @@ def test_four_steps_send_the_documented_put(run_tasks, sim):
     assert check["diff"]["before"] == {"primary": False} and check["diff"]["after"] == {"primary": True}
     assert apply["msg"] == "user foouser@foogroup: primary line port false -> true"
     assert [(w["method"], w["path"], w["body"]) for w in sent] == [("PUT", PATH, {"primaryLinePort": True})]
-    assert sim.user("foo", "foogroup", "foouser")["primaryLinePort"] is True
+    assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
     assert again["current"] == {"primary": True}
 
 
@@ -60,7 +60,7 @@ def test_admin_of_another_group_is_refused_and_nothing_changes(run_tasks, sim):
     assert run.rc != 0
     assert run.result()["msg"] == "user foouser@foogroup: GET primary line port failed: HTTP 403: permission denied"
     assert writes(sim) == []
-    assert sim.user("foo", "foogroup", "foouser")["primaryLinePort"] is False
+    assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
 
 
 def test_end_user_is_refused(run_tasks, sim):
@@ -93,5 +93,5 @@ def test_batch_counts_and_failures(run_tasks, sim):
                              "GET primary line port failed: HTTP 404: the user has no phone linked to him")
     assert [(r["user"], r["changed"], r["failed"]) for r in result["results"]] == [
         ("foouser", True, False), ("nophone", False, True)]
-    assert sim.user("foo", "foogroup", "foouser")["primaryLinePort"] is True
+    assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
     assert [w["path"] for w in writes(sim)] == [PATH]
