@@ -20,7 +20,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from apio_sim.testing import SimulatorProcess  # noqa: E402
+from apio_sim.testing import SimulatorProcess
 
 PATHS = {
     "foouser": "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/",

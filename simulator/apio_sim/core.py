@@ -16,7 +16,7 @@ from .recorder import Recorder
 from .routes import admin, apio, auth, portal
 from .routing import Router, raw_path, split_path
 from .seed import load_seed
-from .web import ApiError, Ctx, Family, gateway_error, phrase
+from .web import ApiError, Ctx, Family, gateway_error
 
 log = logging.getLogger("apio_sim")
 
@@ -47,11 +47,14 @@ class Simulator:
         self.faults.config.update(self.settings.faults)
 
     def reset(self, state: bool = False) -> None:
-        """Clear the log and counters, switch faults off; ``state``: reload the seed too."""
+        """Clear the log and counters, switch faults off; ``state``: reload the seed and
+        forget every issued token too, so that each test starts from scratch."""
         self.recorder.clear()
         self.faults.reset()
         if state:
             self.state = load_seed(self.settings.seed, self.settings.users)
+            self.apio_tokens.clear()
+            self.portal_tokens.clear()
 
     def expire_tokens(self, refresh: bool = False) -> dict:
         """Revoke every issued access token (and refresh token if asked). Static tokens stay."""
@@ -135,10 +138,10 @@ class SimApp:
             self._log(method, path, "dropped", started)
             return
         if action == F.RATE_LIMIT:
-            response = family.error(429, "too many requests")
+            response = family.error(429, family.text(429))
             response.headers["Retry-After"] = str(sim.faults.config.retry_after)
         elif action == F.ERROR:
-            response = family.error(status, phrase(status).lower())
+            response = family.error(status, family.text(status))
         else:
             response = await self._route(family, rest, request, body)
         await response(scope, receive, send)
@@ -148,11 +151,11 @@ class SimApp:
     async def _route(self, family: Family, rest: list[str], request: Request, body: bytes):
         found = family.router.match(rest)
         if found is None:
-            return family.error(404, "not found")
+            return family.error(404, family.text(404))
         handlers, params = found
         handler = handlers.get(request.method)
         if handler is None:
-            response = family.error(405, "method not allowed")
+            response = family.error(405, family.text(405))
             response.headers["Allow"] = ", ".join(handlers)
             return response
         try:
@@ -161,7 +164,7 @@ class SimApp:
             return exc.response
         except Exception:
             log.exception("route failed: %s %s", request.method, request.url.path)
-            return family.error(500, "internal server error")
+            return family.error(500, family.text(500))
 
     @staticmethod
     def _log(method: str, path: str, status, started: float) -> None:

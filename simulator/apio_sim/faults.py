@@ -92,6 +92,11 @@ class FaultInjector:
         self.rng = random.Random(self.seed)
         self._count = 0  # API requests seen by the rate limiter
 
+    def configure(self, data: dict) -> None:
+        """``PUT /_sim/faults``: a partial update; the rate-limit count starts over."""
+        self.config.update(data)
+        self._count = 0
+
     def decide(self, method: str, path: str) -> tuple[str, float, int]:
         """(action, delay in seconds, error status) for one API request."""
         c = self.config

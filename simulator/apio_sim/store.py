@@ -432,7 +432,7 @@ class State:
     # ---- JSON form
     @classmethod
     def from_json(cls, data: Any) -> State:
-        data = _dict(data or {}, "state")
+        data = _dict({} if data is None else data, "state")
         st = cls()
         apio = _dict(data.get("apio") or {}, "apio")
         for i, acc in enumerate(_list(apio.get("accounts"), "apio.accounts")):

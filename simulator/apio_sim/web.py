@@ -57,10 +57,15 @@ class Ctx:
 class Family:
     """One API served by the simulator: its router and the shape of its error bodies."""
 
-    def __init__(self, name: str, router: Router, error: Callable[[int, str], Response]) -> None:
+    def __init__(self, name: str, router: Router, error: Callable[[int, str], Response], title_case=False) -> None:
         self.name = name
         self.router = router
         self.error = error
+        self.title_case = title_case
+
+    def text(self, status: int) -> str:
+        """The message of a generic error (404, 405, 429, 5xx) in this API's usual spelling."""
+        return phrase(status) if self.title_case else phrase(status).lower()
 
 
 def is_json(content_type: str | None) -> bool:

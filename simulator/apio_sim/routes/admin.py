@@ -125,7 +125,7 @@ async def get_faults(ctx: Ctx):
 async def put_faults(ctx: Ctx):
     """Partial update: fields not given keep their value."""
     try:
-        ctx.sim.faults.config.update(body(ctx) or {})
+        ctx.sim.faults.configure(body(ctx) or {})
     except ValueError as exc:
         raise ApiError(core_error(400, str(exc))) from None
     return json_response(200, ctx.sim.faults.config.to_json())

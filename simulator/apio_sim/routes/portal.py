@@ -150,4 +150,4 @@ for family in ("customers/{customer}", "accounts/{account}/customers/{customer}"
     router.add(f"{family}/users/{{user}}/devices/pbx/{{device}}/assign", PUT=assign, POST=assign)
     router.add(f"{family}/users/{{user}}/devices/pbx/{{device}}/unassign", PUT=unassign, POST=unassign)
 
-FAMILY = Family("portal", router, portal_error)
+FAMILY = Family("portal", router, portal_error, title_case=True)
