@@ -12,36 +12,9 @@ from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons impor
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError
 
 from .conftest import reply
+from .fakes import HDV230, PHONE_TYPES, SEED_KEYS
 
-HDV230 = "Telenet-Panasonic-KX-HDV230"
 BUTTONS_PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"
-
-
-def fastkey(name, parameter_type=None, label_required=False, label_ignored=False):
-    return {"name": name, "parameterType": parameter_type, "labelRequired": label_required,
-            "labelIgnored": label_ignored}
-
-
-PHONE_TYPES = {
-    HDV230: {"technical_name": HDV230, "display_name": "Panasonic KX-HDV230", "capabilities": {
-        "phoneDefinition": {}, "primaryLinePort": True, "fastkeys": {"available_types": [
-            fastkey("CALLLOG"),
-            fastkey("ONETOUCH", "PhoneNumber", label_required=True),
-            fastkey("DIRECT_CALL", "PhoneNumber", label_required=True),
-            fastkey("BLF", "User", label_required=True, label_ignored=True),
-            fastkey("LINE", "Line"),
-        ]}}},
-    "Small Phone": {"technical_name": "Small Phone", "capabilities": {"fastkeys": {
-        "available_types": [fastkey("CALLLOG"), fastkey("LINE", "Line")], "managed_keys": [1, 2, 5]}}},
-    "Generic SIP Phone": {"technical_name": "Generic SIP Phone", "capabilities": {"primaryLinePort": False}},
-    "No Ids Phone": {"technical_name": "No Ids Phone", "capabilities": {"fastkeys": {
-        "available_types": [fastkey("CALLLOG")], "managed_keys": []}}},
-}
-
-SEED_KEYS = [
-    {"id": 4, "type": "CALLLOG", "label": "history", "parameter": ""},
-    {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"},
-]
 
 
 def phone_type_handler(req):
