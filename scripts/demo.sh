@@ -15,7 +15,7 @@ done
 
 export APIO_URL="http://127.0.0.1:$port" APIO_USERNAME=admin APIO_PASSWORD=admin-pass
 export APIO_PORTAL_URL="http://127.0.0.1:$port" APIO_PORTAL_CLIENT_ID=sim-client APIO_PORTAL_CLIENT_SECRET=sim-client-secret
-export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-1}"
+export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-1}" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 playbook=(ansible-playbook playbooks/demo.yml)
 
 echo "=== 1. Dry run: what would change (check mode, --diff)"
