@@ -23,6 +23,7 @@ except ImportError:  # pragma: no cover - Python 2 is not supported, this only k
 
 try:
     import requests
+    import urllib3
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
@@ -109,6 +110,9 @@ class HttpClient:
         self.timeout = timeout
         self.session = requests.Session()
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
+        if not validate_certs:
+            # The module warns once; urllib3 would repeat it on every request.
+            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "telephony.apio"
         retry = Retry(

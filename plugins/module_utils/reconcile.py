@@ -202,6 +202,9 @@ class Engine:
                                   % (url_option, params[url_option]))
         if params["retries"] < 0 or params["timeout"] <= 0:
             self.module.fail_json(msg="retries must be 0 or more and timeout more than 0")
+        if not params["validate_certs"]:
+            self.module.warn("TLS certificate verification is off (validate_certs=false): use this only "
+                             "for a test system")
         self.client = shared_args.make_client(resource_cls.api, params)
         self.resource = resource_cls(self.client)
 
