@@ -34,7 +34,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     g.add_argument("--tls-cert", help="serve HTTPS with this certificate (PEM)")
     g.add_argument("--tls-key", help="private key of --tls-cert (PEM)")
     g.add_argument("--log-level", choices=("debug", "info", "warning"), default="info")
-    g.add_argument("--max-recorded", type=int, default=1_000_000, help="requests kept in the /_sim/requests log")
+    g.add_argument("--max-recorded", type=int, default=200_000, help="requests kept in the /_sim/requests log")
     g.add_argument("--http", choices=("auto", "h11", "httptools"), default="auto", help="uvicorn HTTP implementation")
     args = p.parse_args(argv)
     if bool(args.tls_cert) != bool(args.tls_key):

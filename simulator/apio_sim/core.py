@@ -32,7 +32,7 @@ class Settings:
     refresh_ttl: float = 7 * 86400.0  # ...refresh tokens days
     portal_ttl: float = 3600.0
     fault_seed: int | None = None
-    max_recorded: int = 1_000_000
+    max_recorded: int = 200_000
     faults: dict = field(default_factory=dict)  # initial fault config (from the CLI)
 
 

@@ -2,12 +2,14 @@
 
 Recording must stay cheap at benchmark rates, so an entry is a flat list of
 what arrived (body kept as raw bytes); it becomes a dict, with the body
-parsed, only when the log is read.
+parsed, only when the log is read. The log keeps the latest ``max_entries``
+requests (about 150 bytes each); the counters count them all.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter, deque
 from urllib.parse import parse_qsl, unquote
 
@@ -16,7 +18,7 @@ SEQ, METHOD, PATH, QUERY, CTYPE, CHARGES, AUTH, BODY, STATUS, DROPPED = range(10
 
 
 class Recorder:
-    def __init__(self, max_entries: int = 1_000_000) -> None:
+    def __init__(self, max_entries: int = 200_000) -> None:
         self.max_entries = max_entries
         self.clear()
 
@@ -35,6 +37,9 @@ class Recorder:
         self.seq += 1
         self.total += 1
         self.by_method[method] += 1
+        # Benchmarks repeat the same few paths and headers: share one string for each.
+        path = sys.intern(path)
+        ctype = sys.intern(ctype) if ctype else None
         entry = [self.seq, method, path, query, ctype, charges, has_auth, body, None, False]
         self.entries.append(entry)
         return entry
