@@ -1,11 +1,16 @@
 """URL building: each path segment percent-encoded as one segment, as it arrives on the wire."""
 
+from urllib.parse import unquote
+
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
+    ApioClient,
     encode_segment,
 )
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from .conftest import reply
+from .conftest import ScriptedServer, reply
 
 PRIMARY = "/access_device/primary_line_port/"
 
@@ -84,3 +89,42 @@ def test_portal_urls_take_no_trailing_slash_and_encode_segments(server, clients)
     portal = clients.portal(server.url, portal_token="ptok")
     portal.request("GET", portal.url("customers", "c-1", "users", "j doe@x", "devices", "pbx"), "devices")
     assert server.sent() == [("GET", "/api/v1.0/customers/c-1/users/j%20doe%40x/devices/pbx")]
+
+
+# -- properties --------------------------------------------------------------------------------------
+
+USER_TEXT = st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=30)
+
+
+@given(USER_TEXT)
+def test_encode_segment_is_one_reversible_segment(user):
+    segment = encode_segment(user)
+    assert unquote(segment) == user
+    assert not set(segment) & set("/?#[]@+ ")
+    assert segment not in (".", "..")
+
+
+@settings(max_examples=60, deadline=None)
+@given(USER_TEXT.filter(lambda u: u not in (".", "..")))  # dot segments: see the xfail above
+def test_any_user_id_arrives_as_one_segment(user):
+    srv = ScriptedServer()
+    srv.handler = lambda req: reply(200, {"primaryLinePort": False})
+    apio = ApioClient(srv.url, token="tok", retries=0)
+    try:
+        apio.request("GET", apio.user_url("foo", "foogroup", user, "access_device", "primary_line_port"), "x")
+    finally:
+        apio.session.close()
+        srv.close()
+    parts = srv.requests[0].path.split("/")
+    assert parts[:7] == ["", "api", "v1", "tenants", "foo", "groups", "foogroup"]
+    assert parts[7] == "users"
+    assert unquote(parts[8]) == user
+    assert parts[9:] == ["access_device", "primary_line_port", ""]
+
+
+def test_tls_options(clients):
+    assert clients.apio("https://apio", token="t").session.verify is True
+    assert clients.apio("https://apio", token="t", ca_path="/etc/ca.pem").session.verify == "/etc/ca.pem"
+    assert clients.apio("https://apio", token="t", validate_certs=False, ca_path="/etc/ca.pem").session.verify \
+        is False
+    assert clients.portal("https://portal", portal_token="t", validate_certs=False).session.verify is False

@@ -372,3 +372,51 @@ def test_softphone_diff_of_a_device_named_like_a_secret(server, portal, run_modu
     portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Secretary", None)})
     result = run_module(apio_softphone.main, _softphone(portal, device="dev-1", client_type="desktop"), diff=True)
     assert result["diff"]["after"] == {"dev-1 (Secretary)": "desktop"}
+
+
+# -- info modules and connection options -------------------------------------------------------------
+
+def test_info_single_failure(server, apio, run_module):
+    result = run_module(apio_primary_line_info.main, dict(apio.args, tenant="foo", group="foogroup", user="ghost"))
+    assert result == {"failed": True, "msg": "user ghost@foogroup: GET primary line port failed: HTTP 404: "
+                                             "user not found"}
+
+
+def test_info_batch_lists_every_user_and_fails_on_any_failure(server, apio, run_module):
+    apio.add("a", primary=True)
+    apio.add("b")
+    ok = run_module(apio_primary_line_info.main, dict(apio.args, tenant="foo", group="foogroup",
+                                                      batch=[{"user": "a"}, {"user": "b"}]))
+    assert ok == {"changed": False, "failed": False, "results": [
+        {"tenant": "foo", "group": "foogroup", "user": "a", "primary": True},
+        {"tenant": "foo", "group": "foogroup", "user": "b", "primary": False}]}
+    failed = run_module(apio_primary_line_info.main, dict(apio.args, tenant="foo", group="foogroup",
+                                                          batch=[{"user": "a"}, {"user": "ghost"}]))
+    assert failed["failed"] is True
+    assert failed["msg"] == ("1 of 2 users failed: user ghost@foogroup: GET primary line port failed: HTTP 404: "
+                             "user not found")
+    assert failed["results"][1] == {"tenant": "foo", "group": "foogroup", "user": "ghost", "failed": True,
+                                    "msg": "user ghost@foogroup: GET primary line port failed: HTTP 404: "
+                                           "user not found"}
+    assert puts(server) == []
+
+
+def test_connection_options_from_the_environment(server, apio, run_module, monkeypatch):
+    apio.add("foouser", primary=True)
+    monkeypatch.setenv("APIO_URL", server.url)
+    monkeypatch.setenv("APIO_USERNAME", "admin")
+    monkeypatch.setenv("APIO_PASSWORD", "admin-pass")
+    monkeypatch.setenv("APIO_API_PREFIX", "/api/v1")
+    result = run_module(apio_primary_line.main, {"tenant": "foo", "group": "foogroup", "user": "foouser",
+                                                 "primary": True})
+    assert result["changed"] is False
+    assert server.requests[0].json == {"username": "admin", "password": "admin-pass"}
+
+
+def test_portal_options_from_the_environment(server, portal, run_module, monkeypatch):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", None)})
+    monkeypatch.setenv("APIO_PORTAL_URL", server.url)
+    monkeypatch.setenv("APIO_PORTAL_TOKEN", "ptok")
+    result = run_module(apio_softphone_info.main, {"customer": CUSTOMER, "user": "jdoe"})
+    assert result["devices"] == [{"device": "dev-1", "name": "Desk phone", "client_type": None}]
+    assert server.sent() == [("GET", DEVICES)]  # the ready token is used, no token request
