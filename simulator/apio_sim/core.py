@@ -56,10 +56,17 @@ class Simulator:
             self.apio_tokens.clear()
             self.portal_tokens.clear()
 
-    def expire_tokens(self, refresh: bool = False) -> dict:
-        """Revoke every issued access token (and refresh token if asked). Static tokens stay."""
+    def expire_tokens(self, refresh: bool = False, static: bool = False) -> dict:
+        """Revoke every issued access token now; ``refresh``: refresh tokens too;
+        ``static``: the machine and static portal tokens too (until the next state reset)."""
         kinds = (ACCESS, REFRESH) if refresh else (ACCESS,)
-        return {"apio": self.apio_tokens.expire(kinds), "portal": self.portal_tokens.expire(kinds)}
+        out = {"apio": self.apio_tokens.expire(kinds), "portal": self.portal_tokens.expire(kinds)}
+        if static:
+            out["apio"] += len(self.state.machine_tokens)
+            out["portal"] += len(self.state.static_portal_tokens)
+            self.state.machine_tokens.clear()
+            self.state.static_portal_tokens.clear()
+        return out
 
 
 def classify(segments: list[str]) -> tuple[Family, list[str]]:

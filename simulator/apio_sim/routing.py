@@ -34,12 +34,9 @@ def split_path(raw: bytes) -> list[str]:
     slash show up as empty segments, which is how routes demand (or refuse)
     the trailing slash.
     """
-    out = []
-    for part in raw.split(b"/"):
-        if b"%" in part:
-            part = unquote_to_bytes(part)
-        out.append(part.decode("utf-8", "replace"))
-    return out
+    if b"%" not in raw:  # the common case, kept cheap
+        return raw.decode("utf-8", "replace").split("/")
+    return [unquote_to_bytes(part).decode("utf-8", "replace") for part in raw.split(b"/")]
 
 
 class Router:
@@ -50,25 +47,23 @@ class Router:
     """
 
     def __init__(self) -> None:
-        self._routes: list[tuple[tuple[str, ...], dict[str, Handler]]] = []
+        # segment count -> [(literals as (index, text), params as (index, name), handlers)]
+        self._routes: dict[int, list[tuple[tuple, tuple, dict[str, Handler]]]] = {}
 
     def add(self, pattern: str, **handlers: Handler) -> None:
         """``add("tenants/{tenant}/", GET=list_groups)``: pattern relative to the prefix."""
-        self._routes.append((tuple(pattern.split("/")), handlers))
+        parts = pattern.split("/")
+        literals = tuple((i, p) for i, p in enumerate(parts) if not p.startswith("{"))
+        params = tuple((i, p[1:-1]) for i, p in enumerate(parts) if p.startswith("{"))
+        self._routes.setdefault(len(parts), []).append((literals, params, handlers))
 
     def match(self, segments: list[str]) -> tuple[dict[str, Handler], dict[str, str]] | None:
-        n = len(segments)
-        for pattern, handlers in self._routes:
-            if len(pattern) != n:
-                continue
-            params: dict[str, str] = {}
-            for pat, seg in zip(pattern, segments, strict=True):
-                if pat[:1] == "{":
-                    if not seg:
-                        break
-                    params[pat[1:-1]] = seg
-                elif pat != seg:
+        for literals, params, handlers in self._routes.get(len(segments), ()):
+            for i, text in literals:
+                if segments[i] != text:
                     break
             else:
-                return handlers, params
+                values = {name: segments[i] for i, name in params}
+                if all(values.values()):
+                    return handlers, values
         return None

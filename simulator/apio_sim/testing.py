@@ -168,5 +168,7 @@ class SimulatorProcess:
         """Change some faults (the others keep their value); returns the whole fault config."""
         return self._call("PUT", "/_sim/faults", kw)
 
-    def expire_tokens(self, refresh: bool = False) -> dict:
-        return self._call("POST", "/_sim/expire_tokens", {"refresh": refresh})
+    def expire_tokens(self, refresh: bool = False, static: bool = False) -> dict:
+        """Revoke issued access tokens (``refresh``: refresh tokens too; ``static``: the
+        machine and static portal tokens too, until ``reset(state=True)``)."""
+        return self._call("POST", "/_sim/expire_tokens", {"refresh": refresh, "static": static})

@@ -130,6 +130,19 @@ def test_expire_tokens_forces_refresh_then_relogin(api, sim):
     assert r.status_code == 401
 
 
+def test_expire_static_tokens_until_reset(api, sim):
+    assert sim.expire_tokens(static=True) == {"apio": 1, "portal": 1}
+    assert api.get(buttons(), token=MACHINE).json() == {"error": "token expired"}
+    assert (
+        api.get(
+            "/api/v1.0/customers/11111111-1111-4111-8111-111111111111/users/jdoe", token="sim-portal-token"
+        ).status_code
+        == 401
+    )
+    sim.reset(state=True)
+    assert api.get(buttons(), token=MACHINE).status_code == 200
+
+
 def test_token_of_a_removed_account_is_refused(api, sim):
     token = api.token("fooadmin")
     state = sim.state()

@@ -19,11 +19,12 @@ def body(ctx: Ctx):
         raise ApiError(core_error(400, "invalid JSON body")) from None
 
 
-def option(ctx: Ctx, name: str) -> bool:
+def options(ctx: Ctx) -> dict:
+    """The optional ``{"flag": true, ...}`` body of the POST routes."""
     data = body(ctx)
     if data is not None and not isinstance(data, dict):
         raise ApiError(core_error(400, "expected a JSON object"))
-    return bool(data and data.get(name))
+    return data or {}
 
 
 async def health(ctx: Ctx):
@@ -48,7 +49,7 @@ async def counters(ctx: Ctx):
 
 
 async def reset(ctx: Ctx):
-    ctx.sim.reset(state=option(ctx, "state"))
+    ctx.sim.reset(state=bool(options(ctx).get("state")))
     return json_response(200, {"reset": True})
 
 
@@ -132,7 +133,8 @@ async def put_faults(ctx: Ctx):
 
 
 async def expire_tokens(ctx: Ctx):
-    return json_response(200, ctx.sim.expire_tokens(refresh=option(ctx, "refresh")))
+    opts = options(ctx)
+    return json_response(200, ctx.sim.expire_tokens(refresh=bool(opts.get("refresh")), static=bool(opts.get("static"))))
 
 
 router = Router()
