@@ -420,3 +420,9 @@ def test_portal_options_from_the_environment(server, portal, run_module, monkeyp
     result = run_module(apio_softphone_info.main, {"customer": CUSTOMER, "user": "jdoe"})
     assert result["devices"] == [{"device": "dev-1", "name": "Desk phone", "client_type": None}]
     assert server.sent() == [("GET", DEVICES)]  # the ready token is used, no token request
+
+
+def test_single_form_missing_option_fails_before_any_request(server, apio, run_module):
+    result = run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser"))
+    assert result == {"failed": True, "msg": "user foouser@foogroup (options): missing required arguments: keys"}
+    assert server.requests == []
