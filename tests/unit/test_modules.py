@@ -104,6 +104,7 @@ def test_primary_line_info(server, apio, run_module):
     ({"parallel": 65}, "parallel must be between 1 and 64, got 65"),
     ({"retries": -1}, "retries must be 0 or more and timeout more than 0"),
     ({"timeout": 0}, "retries must be 0 or more and timeout more than 0"),
+    ({"url": "apio.example.net"}, "url must be an http:// or https:// URL, got 'apio.example.net'"),
 ])
 def test_option_bounds(server, apio, run_module, extra, message):
     result = run_module(apio_primary_line.main, dict(apio.args, tenant="foo", group="foogroup", user="u",
