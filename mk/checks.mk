@@ -1,8 +1,10 @@
 # The checks the Ansible ecosystem runs on a collection (issue 6); included by the Makefile and part
 # of `make test`. Each runs scripts/checks.sh on a temporary copy of the collection (the files git
-# knows about), never on the work tree:
+# knows about; build-check builds from the work tree, so that galaxy.yml's build_ignore is what is
+# tested) and writes nothing in the work tree:
 #   make sanity          ansible-test sanity --python 3.11 (ignores: tests/sanity/ignore-2.19.txt)
-#   make lint            ansible-lint --profile production on roles/ playbooks/ examples/; ruff check
+#   make lint            ansible-lint --profile production on the collection (roles/, playbooks/,
+#                        examples/, galaxy.yml, meta/, changelogs/); ruff check over the repository
 #   make build-check     ansible-galaxy collection build + install from the tarball into a clean path;
 #                        the tarball's contents, ansible-doc of each module and the demo from that copy
 #   make docs-lint       antsibull-docs lint-collection-docs --plugin-docs

@@ -2,7 +2,7 @@
 # The Ansible ecosystem's checks on this collection; `make <check>` runs them (mk/checks.mk):
 #
 #   scripts/checks.sh sanity          ansible-test sanity (tests/sanity/ignore-2.19.txt)
-#   scripts/checks.sh lint            ansible-lint, production profile, and ruff check
+#   scripts/checks.sh lint            ansible-lint (production profile) and ruff check
 #   scripts/checks.sh build-check     galaxy build, install from the tarball, ansible-doc, demo
 #   scripts/checks.sh docs-lint       antsibull-docs lint-collection-docs --plugin-docs
 #   scripts/checks.sh changelog-lint  antsibull-changelog lint
@@ -153,14 +153,13 @@ check_sanity() {
 
 # -- lint --------------------------------------------------------------------------------------------
 check_lint() {
-  local tree dir paths=()
+  local tree
   tree=$(stage "$TMP/lint")
-  for dir in roles playbooks examples; do
-    [[ -d "$tree/$dir" ]] && paths+=("$dir")
-  done
-  say "ansible-lint --profile production ${paths[*]}"
-  # The collection resolves from the temporary tree, so tasks are checked against its modules.
-  (cd "$tree" && ANSIBLE_COLLECTIONS_PATH="$TMP/lint" ansible-lint --offline --profile production --nocolor "${paths[@]}")
+  # The whole collection: roles/, playbooks/ and examples/, and also galaxy.yml, meta/ and
+  # changelogs/ against their schemas. The collection resolves from the temporary tree, so tasks
+  # are checked against this collection's modules and their argument specs.
+  say "ansible-lint --profile production (roles, playbooks, examples, galaxy.yml, meta, changelogs)"
+  (cd "$tree" && ANSIBLE_COLLECTIONS_PATH="$TMP/lint" ansible-lint --offline --profile production --nocolor)
   say "ruff check (ruff.toml)"
   ruff check --no-cache --output-format concise .
 }
