@@ -136,6 +136,7 @@ class SimApp:
         if action == F.HANG:
             await _wait_disconnect(receive)
             sim.recorder.finish(entry, None)
+            self._log(method, path, "hung", started)
             return
         if delay:
             await asyncio.sleep(delay)  # never block the event loop

@@ -52,23 +52,34 @@ class SimulatorProcess:
     # ---- lifecycle
 
     def start(self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0):
+        """Launch ``python -m apio_sim`` on a free port and wait until it answers; returns self."""
         if self.proc is not None:
             raise SimulatorError("already started")
-        self.port = free_port(self.host)
-        args = [sys.executable, "-m", "apio_sim", "--host", self.host, "--port", str(self.port)]
-        args += ["--log-level", "warning"]
+        options = ["--log-level", "warning"]
         if seed:
-            args += ["--seed", str(seed)]
+            options += ["--seed", str(seed)]
         if users:
-            args += ["--users", str(users)]
+            options += ["--users", str(users)]
         scheme = "http"
         if tls_cert:
-            args += ["--tls-cert", str(tls_cert), "--tls-key", str(tls_key)]
+            options += ["--tls-cert", str(tls_cert), "--tls-key", str(tls_key)]
             scheme = "https"
             # Our own throwaway certificate: the admin calls need not verify it.
             self._ssl = ssl._create_unverified_context()
-        args += [str(a) for a in extra_args]
+        options += [str(a) for a in extra_args]
+        for attempt in range(3):
+            try:
+                return self._launch(scheme, options, timeout)
+            except SimulatorError as exc:
+                # Another process may take the free port between our probe and the bind: retry.
+                if "address already in use" not in str(exc) or attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _launch(self, scheme: str, options: list[str], timeout: float) -> SimulatorProcess:
+        self.port = free_port(self.host)
         self.url = f"{scheme}://{self.host}:{self.port}"
+        args = [sys.executable, "-m", "apio_sim", "--host", self.host, "--port", str(self.port), *options]
         env = dict(os.environ)
         # Importable even when the package is not installed (running from a checkout).
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
