@@ -29,6 +29,14 @@ try:
 
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
+
+    class _CappedRetry(Retry):
+        """urllib3's Retry, with Retry-After capped like the backoff: a server asking for an hour
+        must not stall a task for an hour."""
+
+        def get_retry_after(self, response):
+            value = super(_CappedRetry, self).get_retry_after(response)
+            return None if value is None else min(value, BACKOFF_MAX)
 except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
@@ -108,6 +116,7 @@ class HttpClient:
             raise ApiError("the Python library 'requests' is required")
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
+        self.attempts = retries + 1
         self.session = requests.Session()
         self.session.verify = ca_path if (validate_certs and ca_path) else bool(validate_certs)
         if not validate_certs:
@@ -115,7 +124,7 @@ class HttpClient:
             urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
         self.session.headers["Accept"] = "application/json"
         self.session.headers["User-Agent"] = "telephony.apio"
-        retry = Retry(
+        retry = _CappedRetry(
             total=retries,
             connect=retries,
             read=retries,
@@ -133,6 +142,7 @@ class HttpClient:
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._token = None
+        self._auth_error = None
         self._auth_lock = threading.Lock()
         self.logins = 0
 
@@ -143,30 +153,46 @@ class HttpClient:
     def _current_token(self):
         with self._auth_lock:
             if self._token is None:
-                self._token = self._authenticate(None)
+                self._token = self._remembering_failure(None)
             return self._token
 
     def _renew_token(self, stale_token):
         """Get a new token once per expiry, even when many threads saw the same 401."""
         with self._auth_lock:
             if self._token == stale_token:
-                self._token = self._authenticate(stale_token)
+                self._token = self._remembering_failure(stale_token)
             return self._token
+
+    def _remembering_failure(self, stale_token):
+        # A refused login is not tried again for every user of a batch: that would only repeat the
+        # same answer and may lock the account.
+        if self._auth_error is not None:
+            raise self._auth_error
+        try:
+            return self._authenticate(stale_token)
+        except ApiError as exc:
+            self._auth_error = exc
+            raise
 
     # -- requests -------------------------------------------------------------------------------
     def raw_request(self, method, url, what, **kwargs):
         """One HTTP call with transport errors mapped to ApiError; no authentication."""
-        kwargs.setdefault("timeout", self.timeout)
+        timeout = kwargs.pop("timeout", self.timeout)
         try:
-            return self.session.request(method, url, **kwargs)
+            prepared = self.session.prepare_request(requests.Request(method, url, **kwargs))
+            # requests re-quotes the URL and so decodes %2E: a user id ".." would become a dot segment
+            # that servers resolve to another route. Our URLs are already fully encoded: keep them.
+            prepared.url = url
+            settings = self.session.merge_environment_settings(url, {}, None, self.session.verify, None)
+            return self.session.send(prepared, timeout=timeout, **settings)
         except requests.exceptions.SSLError as exc:
             raise ApiError("TLS verification failed for %s: %s (set ca_path to a trusted CA bundle, or "
                            "validate_certs=false for a test system)" % (self.base_url, _reason(exc)),
                            method=method, what=what)
-        except requests.exceptions.Timeout:
-            raise ApiError("no answer within the timeout of %s s after all retries" % self.timeout,
-                           method=method, what=what)
         except requests.exceptions.RequestException as exc:
+            if isinstance(exc, requests.exceptions.Timeout) or _is_timeout(_innermost(exc)):
+                raise ApiError("no answer within the timeout of %s s (%d attempt%s)"
+                               % (timeout, self.attempts, "" if self.attempts == 1 else "s"), method=method, what=what)
             raise ApiError("cannot reach %s: %s" % (self.base_url, _reason(exc)), method=method, what=what)
 
     def request(self, method, url, what, json_body=None, headers=None, ok=(200,)):
@@ -196,17 +222,26 @@ class HttpClient:
                            method=method, what=what)
 
 
-def _reason(exc):
-    """The innermost reason of a requests/urllib3 error, without the noise of the wrappers."""
+def _innermost(exc):
+    """The innermost cause of a requests/urllib3 error, through the wrappers' ``reason``/``args``."""
     reason = exc
     seen = set()
     while True:
         nxt = getattr(reason, "reason", None) or (reason.args[0] if getattr(reason, "args", None) else None)
         if nxt is None or not isinstance(nxt, BaseException) or id(nxt) in seen:
-            break
+            return reason
         seen.add(id(nxt))
         reason = nxt
-    return str(reason)
+
+
+def _is_timeout(error):
+    # urllib3's NewConnectionError (connection refused) derives from ConnectTimeoutError: not a timeout.
+    return (isinstance(error, (urllib3.exceptions.ReadTimeoutError, urllib3.exceptions.ConnectTimeoutError))
+            and not isinstance(error, urllib3.exceptions.NewConnectionError))
+
+
+def _reason(exc):
+    return str(_innermost(exc))
 
 
 class ApioClient(HttpClient):

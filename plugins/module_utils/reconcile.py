@@ -27,6 +27,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
@@ -223,7 +224,7 @@ class Engine:
             if result.error_messages:
                 group = _Group(index, merged)
                 group.label = self._item_label(index, merged)
-                group.error = "%s: %s" % (group.label, "; ".join(result.error_messages))
+                group.error = "%s: %s" % (group.label, "; ".join(_describe(error) for error in result.errors))
                 groups.append(group)
                 continue
             valid = result.validated_parameters
@@ -362,6 +363,13 @@ class Engine:
                                                                 "; ".join(g.error for g in failed)),
                              results=results)
         module.exit_json(changed=False, results=results)
+
+
+def _describe(error):
+    # The validator's text for an unknown option lacks the words that AnsibleModule adds.
+    if isinstance(error, UnsupportedError):
+        return "unsupported parameters: %s" % error.msg
+    return error.msg
 
 
 def _only(entry, *names):

@@ -120,5 +120,6 @@ class Softphone(Resource):
         return found
 
     def diff_view(self, state):
-        return dict(("%s (%s)" % (d["device"], d["name"]) if d["name"] else d["device"], d["client_type"])
-                    for d in state["devices"])
+        # One line per device; a list, so that device names are never mistaken for field names.
+        return dict(devices=["%s%s: %s" % (d["device"], " (%s)" % d["name"] if d["name"] else "",
+                                           d["client_type"] or "none") for d in state["devices"]])

@@ -175,8 +175,6 @@ def test_many_threads_seeing_one_401_renew_once(server, clients, flow):
     assert server.sent().count(GET) == 2 * threads
 
 
-@pytest.mark.xfail(strict=True, reason="a refused login is not remembered: every user of a batch logs in "
-                                       "again with the same bad password (account lock-out risk)")
 def test_refused_login_is_not_repeated_for_every_user(server, clients):
     server.handler = lambda req: reply(401, {"error": "invalid credentials"})
     apio = clients.apio(server.url, username="admin", password="wrong")

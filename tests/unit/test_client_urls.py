@@ -46,8 +46,6 @@ def test_dot_segments_are_encoded_by_encode_segment(user):
     assert encode_segment(user) == "%2E" * len(user)
 
 
-@pytest.mark.xfail(strict=True, reason="requests' requote_uri decodes %2E back to '.', so a user id '..' "
-                                       "is sent as a dot segment that servers and proxies resolve away")
 @pytest.mark.parametrize("user", ["..", "."])
 def test_dot_segment_user_id_reaches_the_server_encoded(server, clients, user):
     server.script(reply(200, {"primaryLinePort": False}))
@@ -105,7 +103,7 @@ def test_encode_segment_is_one_reversible_segment(user):
 
 
 @settings(max_examples=60, deadline=None)
-@given(USER_TEXT.filter(lambda u: u not in (".", "..")))  # dot segments: see the xfail above
+@given(USER_TEXT)
 def test_any_user_id_arrives_as_one_segment(user):
     srv = ScriptedServer()
     srv.handler = lambda req: reply(200, {"primaryLinePort": False})

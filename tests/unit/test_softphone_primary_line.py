@@ -121,7 +121,7 @@ def test_changes_wording():
 def test_diff_view_names_devices():
     state = {"devices": [{"device": "d1", "name": "Desk phone", "client_type": "desktop"},
                          {"device": "d2", "name": None, "client_type": None}]}
-    assert Softphone(None).diff_view(state) == {"d1 (Desk phone)": "desktop", "d2": None}
+    assert Softphone(None).diff_view(state) == {"devices": ["d1 (Desk phone): desktop", "d2: none"]}
 
 
 # -- softphone: writes -------------------------------------------------------------------------------
