@@ -107,7 +107,7 @@ def test_portal_user_with_encoded_characters(api, sim):
     assert sim.portal_user(cust, "j/doe+1@x")["devices"][0]["clientType"] == "mobile"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, database=None)  # no .hypothesis/ left behind
 @given(st.lists(st.text(min_size=0, max_size=12), min_size=1, max_size=6))
 def test_split_path_round_trips_any_segment(segments):
     from urllib.parse import quote
