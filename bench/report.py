@@ -1,0 +1,407 @@
+"""Render the benchmark results: a text summary, docs/benchmark.md and its chart (a hand-written SVG)."""
+
+from __future__ import annotations
+
+import math
+
+ORDER = ("uri", "loop", "batch", "ping")
+LABELS = {
+    "uri": "(a) uri GET + conditional PUT loop",
+    "loop": "(b) apio_phone_buttons in a loop",
+    "batch": "(c) apio_phone_buttons with batch",
+    "ping": "(d) ping loop (floor)",
+}
+SHORT = {"uri": "(a) uri loop", "loop": "(b) module loop", "batch": "(c) module batch", "ping": "(d) ping loop"}
+COLOURS = {"uri": "#d62728", "loop": "#1f77b4", "batch": "#2ca02c", "ping": "#7f7f7f"}
+CASE_NAMES = {"first": "first convergence", "steady": "steady state"}
+TARGET_SPEEDUP = 100
+TARGET_SECONDS = 30
+TARGET_MB = 300
+TARGET_LOOP_OVER_PING = 1.5
+
+
+# -- lookups ---------------------------------------------------------------------------------------
+
+def find(runs, method, case, users):
+    """The run of ``method`` for ``case`` at ``users`` (ping's one run stands for both cases)."""
+    for run in runs:
+        if run["method"] == method and run["users"] == users and (run["case"] == case or method == "ping"):
+            return run
+    return None
+
+
+def per_user_ms(run):
+    return 1000.0 * run["wall_s"] / run["users"]
+
+
+def estimate_uri(runs, case, users):
+    """(a)'s time at ``users`` from its per-user time at the largest count it ran (it grows linearly)."""
+    measured = [r for r in runs if r["method"] == "uri" and r["case"] == case and r["rc"] == 0]
+    if not measured:
+        return None
+    largest = max(measured, key=lambda r: r["users"])
+    return largest["wall_s"] / largest["users"] * users
+
+
+def speedup(runs, run, case):
+    """How many times faster than (a) on the same users and case; (value, estimated?)."""
+    uri = find(runs, "uri", case, run["users"])
+    if uri is not None and uri["rc"] == 0:
+        return uri["wall_s"] / run["wall_s"], False
+    estimate = estimate_uri(runs, case, run["users"])
+    if estimate is None:
+        return None, False
+    return estimate / run["wall_s"], True
+
+
+def fmt_int(value):
+    return "{:,}".format(value)
+
+
+def fmt_s(value):
+    return "%.1f" % value if value >= 10 else "%.2f" % value
+
+
+def fmt_ms(value):
+    return "%.0f" % value if value >= 10 else "%.1f" % value
+
+
+def fmt_ratio(value, estimated):
+    if value is None:
+        return "n/a"
+    text = "%.0f×" % value if value >= 10 else "%.2f×" % value
+    return ("~%s (est.)" % text) if estimated else text
+
+
+def fmt_bytes(value):
+    if value is None:
+        return "n/a"
+    if value >= 2**20:
+        return "%.1f MiB (%s bytes)" % (value / 2**20, fmt_int(value))
+    if value >= 1024:
+        return "%.1f KiB (%s bytes)" % (value / 1024, fmt_int(value))
+    return "%s bytes" % fmt_int(value)
+
+
+# -- table -----------------------------------------------------------------------------------------
+
+HEADER = ("users", "case", "method", "wall s", "ms / user", "CPU s", "GET", "PUT", "logins", "peak MB tree / largest",
+          "vs (a)")
+
+
+def rows(results):
+    runs = results["runs"]
+    sizes = sorted(set(r["users"] for r in runs))
+    out = []
+    for users in sizes:
+        for case in ("first", "steady"):
+            for method in ORDER:
+                run = find(runs, method, case, users)
+                if run is None:
+                    continue
+                if run["method"] != "ping" and run["case"] != case:
+                    continue
+                req = run["requests"]
+                gets = fmt_int(req["button_gets"])
+                if req["phone_type_gets"]:
+                    gets += " (+%s phone type)" % fmt_int(req["phone_type_gets"])
+                ratio, estimated = speedup(runs, run, case)
+                name = SHORT[method] + (" ¹" if method == "ping" else "")
+                if run["rc"] != 0:
+                    name += " **FAILED**"
+                out.append((fmt_int(users), CASE_NAMES[case], name, fmt_s(run["wall_s"]), fmt_ms(per_user_ms(run)),
+                            fmt_s(run["cpu_s"]), gets, fmt_int(req["puts"]), fmt_int(req["logins"]),
+                            "%.0f / %.0f" % (run["peak_tree_mb"], run["peak_largest_mb"]),
+                            fmt_ratio(ratio, estimated)))
+    return out
+
+
+def markdown_table(results):
+    lines = ["| " + " | ".join(HEADER) + " |", "|" + "|".join("---:" if i > 2 else "---" for i in range(len(HEADER))) + "|"]
+    for row in rows(results):
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
+def summary(results):
+    table = [HEADER] + rows(results)
+    widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
+    text = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in table]
+    found = targets(results)
+    if results["settings"].get("jobs", 1) > 1:
+        text += ["", "(methods ran side by side on their own simulators: the times are not comparable, "
+                     "only the counts are checked)"]
+        found = found[:1]
+    return "\n".join(text + [""] + ["%s %s: %s" % (mark, name, detail) for name, mark, detail in found])
+
+
+# -- targets ---------------------------------------------------------------------------------------
+
+def targets(results):
+    """[(target, 'PASS'|'MISS'|'n/a', measured in words)]."""
+    runs = results["runs"]
+    found = []
+    failures = results.get("count_failures") or []
+    counted = [r for r in runs if r["method"] in ("uri", "loop", "batch")]
+    steady = [r for r in counted if r["case"] == "steady"]
+    batch_logins = max([r["requests"]["logins"] for r in runs if r["method"] == "batch"] or [0])
+    detail = ("steady state: %s; first convergence: %s; batch logins per task: at most %d"
+              % (", ".join("%s %s users %d GET/%d PUT" % (SHORT[r["method"]], fmt_int(r["users"]),
+                                                         r["requests"]["button_gets"], r["requests"]["puts"])
+                           for r in steady if r["method"] == "batch") or "n/a",
+                 ", ".join("%s %s users %d GET/%d PUT" % (SHORT[r["method"]], fmt_int(r["users"]),
+                                                         r["requests"]["button_gets"], r["requests"]["puts"])
+                           for r in counted if r["case"] == "first" and r["method"] == "batch") or "n/a",
+                 batch_logins))
+    if failures:
+        detail += "; off target: " + "; ".join(failures)
+    found.append(("steady state sends exactly one GET per user and at most one login per task; first "
+                  "convergence one GET and one PUT per changed user", "MISS" if failures else "PASS", detail))
+
+    batch, uri = find(runs, "batch", "steady", 1000), find(runs, "uri", "steady", 1000)
+    if batch and uri:
+        ratio = uri["wall_s"] / batch["wall_s"]
+        found.append(("batch >= %d× faster than the uri loop at 1,000 users, steady state" % TARGET_SPEEDUP,
+                      "PASS" if ratio >= TARGET_SPEEDUP else "MISS",
+                      "%.0f× (%.1f s against %.2f s)" % (ratio, uri["wall_s"], batch["wall_s"])))
+    else:
+        found.append(("batch >= %d× faster than the uri loop at 1,000 users" % TARGET_SPEEDUP, "n/a", "not run"))
+
+    big = find(runs, "batch", "steady", 10000)
+    if big:
+        found.append(("10,000 users, steady state, under %d s with %g ms latency"
+                      % (TARGET_SECONDS, results["settings"]["latency_ms"]),
+                      "PASS" if big["wall_s"] < TARGET_SECONDS and big["rc"] == 0 else "MISS",
+                      "%.1f s wall (the module task: %.1f s)" % (big["wall_s"], big["task_s"] or 0)))
+    else:
+        found.append(("10,000 users, steady state, under %d s" % TARGET_SECONDS, "n/a", "not run"))
+
+    peak = max(runs, key=lambda r: r["peak_tree_mb"]) if runs else None
+    batch_peaks = [r for r in runs if r["method"] == "batch"]
+    if peak:
+        worst_batch = max(batch_peaks, key=lambda r: r["peak_tree_mb"]) if batch_peaks else None
+        found.append(("peak memory under %d MB" % TARGET_MB,
+                      "PASS" if peak["peak_tree_mb"] < TARGET_MB else "MISS",
+                      "highest of all runs %.0f MB (%s, %s, %s users; largest single process %.0f MB)%s"
+                      % (peak["peak_tree_mb"], SHORT[peak["method"]], peak["case"], fmt_int(peak["users"]),
+                         peak["peak_largest_mb"],
+                         "; batch at most %.0f MB (%s users, %s)" % (worst_batch["peak_tree_mb"],
+                                                                    fmt_int(worst_batch["users"]),
+                                                                    worst_batch["case"])
+                         if worst_batch else "")))
+
+    ratios = []
+    for run in runs:
+        if run["method"] != "loop":
+            continue
+        ping = find(runs, "ping", "any", run["users"])
+        if ping:
+            ratios.append((run["wall_s"] / ping["wall_s"], run))
+    if ratios:
+        worst = max(ratios, key=lambda item: item[0])
+        found.append(("module in a loop <= %.1f× the ping loop per item" % TARGET_LOOP_OVER_PING,
+                      "PASS" if worst[0] <= TARGET_LOOP_OVER_PING else "MISS",
+                      ", ".join("%.2f× (%s, %s users: %s ms against %s ms per item)"
+                                % (ratio, run["case"], fmt_int(run["users"]), fmt_ms(per_user_ms(run)),
+                                   fmt_ms(per_user_ms(find(runs, "ping", "any", run["users"]))))
+                                for ratio, run in ratios)))
+    return found
+
+
+# -- chart -----------------------------------------------------------------------------------------
+
+def svg_chart(results, width=760, height=460):
+    """Wall time against users, log-log, one line per method and case."""
+    runs = [r for r in results["runs"] if r["rc"] == 0]
+    if not runs:
+        return None
+    left, right, top, bottom = 70, 250, 40, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    xs = sorted(set(r["users"] for r in runs))
+    x_lo, x_hi = math.log10(min(xs)), math.log10(max(xs))
+    if x_hi == x_lo:
+        x_lo, x_hi = x_lo - 0.5, x_hi + 0.5
+    times = [r["wall_s"] for r in runs] + [TARGET_SECONDS]
+    y_lo = math.floor(math.log10(min(times)))
+    y_hi = math.ceil(math.log10(max(times)))
+
+    def px(users):
+        return left + (math.log10(users) - x_lo) / (x_hi - x_lo) * plot_w
+
+    def py(seconds):
+        return top + plot_h - (math.log10(seconds) - y_lo) / (y_hi - y_lo) * plot_h
+
+    out = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
+           'font-family="sans-serif" font-size="12">' % (width, height, width, height),
+           '<rect width="100%" height="100%" fill="white"/>',
+           '<text x="%d" y="22" font-size="15" font-weight="bold">Phone buttons: wall time against users '
+           '(%g ms latency per request, log-log)</text>' % (left, results["settings"]["latency_ms"])]
+    for power in range(y_lo, y_hi + 1):
+        y = py(10 ** power)
+        out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ddd"/>' % (left, y, left + plot_w, y))
+        label = "%g s" % (10 ** power)
+        out.append('<text x="%d" y="%.1f" text-anchor="end">%s</text>' % (left - 6, y + 4, label))
+    for users in xs:
+        x = px(users)
+        out.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#ddd"/>' % (x, top, x, top + plot_h))
+        out.append('<text x="%.1f" y="%d" text-anchor="middle">%s</text>' % (x, top + plot_h + 18, fmt_int(users)))
+    out.append('<text x="%.1f" y="%d" text-anchor="middle">users</text>' % (left + plot_w / 2, height - 15))
+    out.append('<rect x="%d" y="%d" width="%d" height="%d" fill="none" stroke="#333"/>' % (left, top, plot_w, plot_h))
+    y = py(TARGET_SECONDS)
+    out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ff7f0e" stroke-dasharray="2,3"/>'
+               % (left, y, left + plot_w, y))
+    out.append('<text x="%d" y="%.1f" fill="#ff7f0e">%d s target</text>' % (left + 4, y - 4, TARGET_SECONDS))
+
+    legend_y = top + 6
+    for method in ORDER:
+        for case in (("any",) if method == "ping" else ("first", "steady")):
+            points = sorted((r["users"], r["wall_s"]) for r in runs
+                            if r["method"] == method and (r["case"] == case or method == "ping"))
+            if not points:
+                continue
+            dash = ' stroke-dasharray="6,4"' if case == "first" else ""
+            colour = COLOURS[method]
+            path = " ".join("%s%.1f,%.1f" % ("M" if i == 0 else "L", px(u), py(s)) for i, (u, s) in enumerate(points))
+            out.append('<path d="%s" fill="none" stroke="%s" stroke-width="2"%s/>' % (path, colour, dash))
+            for u, s in points:
+                shape = ('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' if case != "first" else
+                         '<circle cx="%.1f" cy="%.1f" r="3.5" fill="white" stroke="%s" stroke-width="2"/>')
+                out.append(shape % (px(u), py(s), colour))
+            lx = left + plot_w + 16
+            out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
+                       % (lx, legend_y, lx + 26, legend_y, colour, dash))
+            name = SHORT[method] + ("" if method == "ping" else ", " + CASE_NAMES[case])
+            out.append('<text x="%d" y="%d">%s</text>' % (lx + 32, legend_y + 4, name))
+            legend_y += 20
+    loop_max = results["settings"].get("loop_max")
+    if loop_max and max(xs) > loop_max:
+        out.append('<text x="%d" y="%d" fill="#555">the loops stop at %s users</text>'
+                   % (left + plot_w + 16, legend_y + 10, fmt_int(loop_max)))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+# -- the document ----------------------------------------------------------------------------------
+
+def result_sizes(results):
+    lines = []
+    for run in results["runs"]:
+        if run["method"] != "batch" or run.get("result_bytes") is None:
+            continue
+        lines.append("| %s | %s | %s | %s | %s |" % (
+            fmt_int(run["users"]), CASE_NAMES[run["case"]], fmt_bytes(run["result_bytes"]),
+            fmt_bytes(run.get("result_results_bytes")), fmt_bytes(run.get("result_invocation_bytes"))))
+    if not lines:
+        return ""
+    return "\n".join(["| users | case | whole registered result | of which `results` | of which `invocation` |",
+                      "|---:|---|---:|---:|---:|"] + lines)
+
+
+def write(results, docs_path):
+    docs_path.parent.mkdir(parents=True, exist_ok=True)
+    chart = svg_chart(results)
+    chart_name = docs_path.with_suffix(".svg").name
+    if chart:
+        docs_path.with_suffix(".svg").write_text(chart)
+    m, s = results["machine"], results["settings"]
+    loads = [r["load_before"] for r in results["runs"]] + [r["load_after"] for r in results["runs"]]
+    target_lines = ["| target | result | measured |", "|---|---|---|"]
+    target_lines += ["| %s | **%s** | %s |" % (name, mark, detail) for name, mark, detail in targets(results)]
+    text = TEMPLATE.format(
+        table=markdown_table(results),
+        targets="\n".join(target_lines),
+        sizes=result_sizes(results) or "(no batch run)",
+        chart="![wall time against users](%s)" % chart_name if chart else "(no chart: no successful run)",
+        nproc=m["nproc"], cpu=m["cpu"] or "unknown", memory=m["memory_gb"], os=m["os"], python=m["python"],
+        ansible=m["ansible_core"], commit=m["git_commit"], started=results["started"],
+        duration=results["duration_s"] / 60, latency=s["latency_ms"], loop_max=fmt_int(s["loop_max"]),
+        users=", ".join(fmt_int(u) for u in s["users"]), command=results["command"],
+        parallel=s["parallel"] or "8 (the default)", sample=int(s["sample_seconds"] * 1000),
+        load_lo=min(loads) if loads else 0, load_hi=max(loads) if loads else 0,
+        layout="\n".join("      - %s" % ("{id: %(id)d, type: %(type)s, label: %(label)s, parameter: \"%(parameter)s\"}" % k)
+                         for k in s["layout"]),
+    )
+    docs_path.write_text(text)
+
+
+TEMPLATE = """# Benchmark: phone buttons for many users
+
+How long it takes to give users a key layout, compared side by side on one simulator with the same
+users: what operators write today, our module one user at a time, our module with `batch`, and the
+floor of one module run per user. Generated by `make bench` (`bench/run_bench.py`); the raw numbers
+are in `bench/results/benchmark.json`.
+
+## Results
+
+{chart}
+
+{table}
+
+Users {users}; {latency:g} ms of latency on every API request; the loops (a), (b) and (d) stop at
+{loop_max} users (at 10,000 users they would take about an hour each: "est." in the last column is
+(a)'s per-user time at its largest run, times the users). ¹ `ping` changes nothing, so its one run
+stands for both cases.
+
+- **wall s**: the whole `ansible-playbook` process, start-up included; **ms / user**: wall time
+  divided by the users; **CPU s**: user + system CPU time of the `ansible-playbook` process tree
+  (from `wait4`), which other load on the machine disturbs less than the wall time. The simulator's
+  own CPU time is not included.
+- **GET, PUT, logins**: counted by the simulator. GET counts the reads of users' phone buttons; the
+  phone-type reads that validate a write are shown apart ("+N phone type"): the batch reads each phone
+  type once per task, a module run in a loop once per user it writes. Logins are `POST
+  /api/v01/auth/login`: one per task for (a) and (c), one per module run, so one per user, for (b).
+- **peak MB**: the process tree of `ansible-playbook` (controller, worker forks, module process).
+  *tree* is the highest sum of the proportional set sizes (PSS: a page shared by n processes counts
+  1/n in each, so the pages forked workers share with the controller count once) of every process of
+  the tree, sampled every {sample} ms with psutil; *largest* is the peak RSS of the largest single
+  process, `ru_maxrss` from `wait4` (what `/usr/bin/time -v` reports as "Maximum resident set size").
+  The sum of the RSS of the tree, which counts shared pages once per process, is in the JSON as
+  `peak_tree_rss_mb`.
+- **vs (a)**: (a)'s wall time divided by this one on the same users and case: how many times faster.
+
+## Targets
+
+{targets}
+
+## Result size of the batch task
+
+What callbacks, AWX's event stream and `register` receive from the batch task: the JSON of the task
+result. Only changed and failed users are listed in `results` (`return_unchanged: false`, the default);
+`invocation` is Ansible's echo of the module arguments, including the `batch` list itself.
+
+{sizes}
+
+## What was compared
+
+All four run against `python -m apio_sim` with `--latency-ms {latency:g}`, localhost connection,
+`ansible_python_interpreter` the venv's python, default `ansible.cfg` settings (no pipelining, 5
+forks). Before each first-convergence run the simulator state is reset; the steady-state run follows it
+on the same users. The layout, the same for every user and valid on their three phone types:
+
+```yaml
+    purge: true
+    keys:
+{layout}
+```
+
+- (a) `bench/playbooks/uri_loop.yml`: `ansible.builtin.uri` logs in once, then a `loop` GETs each
+  user's phone buttons and a second `loop` PUTs the layout when `keys | sort(attribute='id')` differs.
+- (b) `bench/playbooks/module_loop.yml`: `telephony.apio.apio_phone_buttons` with `loop` over the users.
+- (c) `bench/playbooks/module_batch.yml`: `telephony.apio.apio_phone_buttons` with `batch` (parallel
+  {parallel}).
+- (d) `bench/playbooks/ping_loop.yml`: `ansible.builtin.ping` with `loop` over the users.
+
+## Machine
+
+- {nproc} CPUs ({cpu}), {memory} GiB of memory, {os}
+- Python {python}, ansible-core {ansible}, collection at commit {commit}
+- Run {started}, {duration:.0f} minutes; 1-minute load average between {load_lo:.1f} and {load_hi:.1f}
+  around the runs (the simulator runs on the same machine).
+
+## Reproduce
+
+```
+make bench          # the full run: {command}
+make bench-smoke    # 50 users, every method and case, asserts the request counts (part of make test)
+```
+"""
