@@ -40,7 +40,7 @@ def test_latency_does_not_block_other_requests(api, sim):
     time.sleep(0.05)
     t = time.perf_counter()
     assert api.get(primary()).status_code == 200  # not delayed, not queued behind the slow one
-    assert time.perf_counter() - t < 0.2
+    assert time.perf_counter() - t < 0.3
     slow.join()
 
 
@@ -49,7 +49,7 @@ def test_admin_routes_never_faulted(sim):
     t = time.perf_counter()
     for _ in range(3):
         assert requests.get(sim.url + "/_sim/health", timeout=5).status_code == 200
-    assert time.perf_counter() - t < 0.3
+    assert time.perf_counter() - t < 0.6  # 0.9 s at least, had they been delayed
 
 
 @pytest.mark.parametrize("code", [500, 502, 503])
