@@ -11,8 +11,8 @@
 #
 # Each check reads the collection from the files git knows about (tracked, plus untracked files
 # that are not ignored), copied into a temporary ansible_collections/telephony/apio tree: what is
-# checked is what a clean clone holds, and the work tree is never written to. KEEP_TMP=1 keeps the
-# temporary directory of a failed check.
+# checked is what a commit of the work tree would hold, and the work tree is never written to.
+# KEEP_TMP=1 keeps the temporary directory of a failed check.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
