@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 ORDER = ("uri", "loop", "batch", "ping")
 LABELS = {
@@ -18,6 +19,8 @@ TARGET_SPEEDUP = 100
 TARGET_SECONDS = 30
 TARGET_MB = 300
 TARGET_LOOP_OVER_PING = 1.5
+NOTES = Path(__file__).resolve().parent / "notes.md"  # hand-written findings, included in the report
+AWX_MAX_EVENT_RES_DATA = 700000  # AWX settings/defaults.py: larger event result data is dropped
 
 
 # -- lookups ---------------------------------------------------------------------------------------
@@ -210,12 +213,12 @@ def targets(results):
 
 # -- chart -----------------------------------------------------------------------------------------
 
-def svg_chart(results, width=760, height=460):
+def svg_chart(results, width=840, height=460):
     """Wall time against users, log-log, one line per method and case."""
     runs = [r for r in results["runs"] if r["rc"] == 0]
     if not runs:
         return None
-    left, right, top, bottom = 70, 250, 40, 60
+    left, right, top, bottom = 70, 290, 40, 60
     plot_w, plot_h = width - left - right, height - top - bottom
     xs = sorted(set(r["users"] for r in runs))
     x_lo, x_hi = math.log10(min(xs)), math.log10(max(xs))
@@ -250,7 +253,8 @@ def svg_chart(results, width=760, height=460):
     y = py(TARGET_SECONDS)
     out.append('<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#ff7f0e" stroke-dasharray="2,3"/>'
                % (left, y, left + plot_w, y))
-    out.append('<text x="%d" y="%.1f" fill="#ff7f0e">%d s target</text>' % (left + 4, y - 4, TARGET_SECONDS))
+    out.append('<text x="%d" y="%.1f" fill="#ff7f0e">%d s: the target at 10,000 users, steady state</text>'
+               % (left + 4, y - 4, TARGET_SECONDS))
 
     legend_y = top + 6
     for method in ORDER:
@@ -297,7 +301,29 @@ def result_sizes(results):
                       "|---:|---|---:|---:|---:|"] + lines)
 
 
-def write(results, docs_path):
+def awx_note(results):
+    """The batch results against AWX's default limit on the result data of one event."""
+    runs = [r for r in results["runs"] if r["method"] == "batch" and r.get("result_bytes")]
+    if not runs:
+        return ""
+    over = [r for r in runs if r["result_bytes"] > AWX_MAX_EVENT_RES_DATA]
+    under = [r for r in runs if r["result_bytes"] <= AWX_MAX_EVENT_RES_DATA]
+    parts = []
+    if under:
+        parts.append("under that limit: %s" % ", ".join(
+            "%s users %s (%s)" % (fmt_int(r["users"]), CASE_NAMES[r["case"]], fmt_bytes(r["result_bytes"]))
+            for r in under))
+    if over:
+        parts.append("over it, so AWX would store the event without the result data: %s" % ", ".join(
+            "%s users %s (%s, about %s bytes per changed user)"
+            % (fmt_int(r["users"]), CASE_NAMES[r["case"]], fmt_bytes(r["result_bytes"]),
+               fmt_int(int((r.get("result_results_bytes") or 0) / max(r.get("changed_users") or 1, 1))))
+            for r in over))
+    return ("AWX (and the automation controller) keeps at most `MAX_EVENT_RES_DATA` = %s bytes of the result "
+            "of one event by default; " % fmt_int(AWX_MAX_EVENT_RES_DATA)) + "; ".join(parts) + "."
+
+
+def write(results, docs_path, notes_path=NOTES):
     docs_path.parent.mkdir(parents=True, exist_ok=True)
     chart = svg_chart(results)
     chart_name = docs_path.with_suffix(".svg").name
@@ -311,6 +337,8 @@ def write(results, docs_path):
         table=markdown_table(results),
         targets="\n".join(target_lines),
         sizes=result_sizes(results) or "(no batch run)",
+        awx=awx_note(results),
+        notes=notes_path.read_text().strip() if notes_path.exists() else "",
         chart="![wall time against users](%s)" % chart_name if chart else "(no chart: no successful run)",
         nproc=m["nproc"], cpu=m["cpu"] or "unknown", memory=m["memory_gb"], os=m["os"], python=m["python"],
         ansible=m["ansible_core"], commit=m["git_commit"], started=results["started"],
@@ -370,6 +398,10 @@ result. Only changed and failed users are listed in `results` (`return_unchanged
 `invocation` is Ansible's echo of the module arguments, including the `batch` list itself.
 
 {sizes}
+
+{awx}
+
+{notes}
 
 ## What was compared
 
