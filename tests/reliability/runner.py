@@ -66,6 +66,12 @@ class PlaybookRun:
         assert found, "no result for task %r in:\n%s\n%s" % (task, self.stdout, self.stderr)
         return found[-1]["result"]
 
+    def status(self, task=None):
+        """'ok', 'failed' or 'skipped', as the callback saw the task (ansible 2.19 results carry no 'failed')."""
+        found = [r for r in self.results if task is None or r["task"] == task]
+        assert found, "no result for task %r" % task
+        return found[-1]["status"]
+
     @property
     def output(self):
         return self.stdout + self.stderr
@@ -92,8 +98,12 @@ def playbook(sim_url, tasks, apio=None, portal=None, name="play"):
 def make_runner(sim, tmp_path):
     """A function that runs ``tasks`` in one play against ``sim``; see ``start`` for two at once."""
 
-    def start(tasks, check=False, diff=False, apio=None, portal=None, verbosity=0, env=None, name="play"):
-        """Start ansible-playbook; returns a function that waits for it and gives the PlaybookRun."""
+    def start(tasks, check=False, diff=False, apio=None, portal=None, verbosity=0, env=None, name="play",
+              extra_vars=None):
+        """Start ansible-playbook; returns a function that waits for it and gives the PlaybookRun.
+
+        ``extra_vars`` go in a file given with ``-e @file``, as operators keep secrets out of playbooks.
+        """
         book = tmp_path / ("%s.yml" % name)
         book.write_text(yaml.safe_dump(playbook(sim.url, tasks, apio, portal, name), sort_keys=False))
         dump = tmp_path / ("%s-results.jsonl" % name)
@@ -119,6 +129,10 @@ def make_runner(sim, tmp_path):
             cmd.append("--diff")
         if verbosity:
             cmd.append("-" + "v" * verbosity)
+        if extra_vars:
+            variables = tmp_path / ("%s-vars.json" % name)
+            variables.write_text(json.dumps(extra_vars))
+            cmd += ["-e", "@%s" % variables]
         started = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
                                 cwd=str(tmp_path))
