@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from .runner import ADMIN, CUSTOMER, FOOUSER, PORTAL_CLIENT, writes
 
-SETTINGS = settings(max_examples=80, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 ROUTE = "/access_device/phone_buttons/"
 KEY_FIELDS = ("id", "type", "label", "parameter")

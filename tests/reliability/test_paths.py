@@ -20,7 +20,7 @@ SPECIAL = ["..", ".", "a/b", "../foouser", "../../foo/groups/foogroup/users/foou
            "a/../b", "./.", "..;", "foouser/", "\\..\\", "\t\n"]
 ids = st.one_of(st.sampled_from(SPECIAL),
                 st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=16))
-SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
