@@ -289,6 +289,8 @@ def measure(sim, method, case, users, vars_file, out_dir):
              run["peak_tree_mb"], run["changed_users"]), flush=True)
     if run["rc"] != 0:
         print("bench: the run failed, see %s" % run["log"], flush=True)
+    with open(out_dir / "runs.jsonl", "a") as handle:  # what an interrupted run had measured
+        handle.write(json.dumps(run) + "\n")
     return run
 
 
@@ -332,6 +334,7 @@ def run_lane(args, methods, out_dir, tag=""):
 def run_all(args):
     out_dir = Path(args.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "runs.jsonl").unlink(missing_ok=True)
     started = time.time()
     if args.jobs <= 1:
         runs = run_lane(args, args.methods, out_dir)
