@@ -33,7 +33,7 @@ demo: setup
 simulator: setup
 	$(BIN)/python -m apio_sim --host 127.0.0.1 --port $(PORT) --log-level info
 
-test: test-unit test-simulator test-integration lint changelog-lint docs-lint sanity build-check ee-check runner-check
+test: test-unit test-simulator test-integration test-reliability lint changelog-lint docs-lint sanity build-check ee-check runner-check
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit
@@ -48,3 +48,4 @@ clean:
 	rm -rf $(VENV) .build .pytest_cache
 
 include mk/checks.mk
+include mk/reliability.mk
