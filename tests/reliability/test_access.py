@@ -18,8 +18,9 @@ def keys_of(sim, tenant, group, user):
 
 
 def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, sim):
-    before = {u: keys_of(sim, *u) for u in [("foo", "foogroup", "foouser"), ("foo", "foogroup", "alice@sip.example.com"),
-                                             ("bar", "bargroup", "dave@sip.example.com")]}
+    refused = [("foo", "foogroup", "foouser"), ("foo", "foogroup", "alice@sip.example.com"),
+               ("bar", "bargroup", "dave@sip.example.com")]
+    before = {u: keys_of(sim, *u) for u in refused}
     tasks = [
         as_account("otheradmin buttons", "apio_phone_buttons", dict(FOOUSER, keys=KEYS)),
         as_account("otheradmin purge", "apio_phone_buttons", dict(FOOUSER, keys=[], purge=True)),

@@ -29,7 +29,7 @@ def tasks(apio_tls, portal_tls):
 
 
 def test_untrusted_certificate_fails_clearly_and_sends_nothing(https, tmp_path):
-    sim, _ = https
+    sim = https[0]
     # No CA given: the system's CAs do not know the throwaway CA. REQUESTS_CA_BUNDLE must not help either.
     run = make_runner(sim, tmp_path)(tasks({}, {}), env={"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""})
     assert run.rc == 0, run.output  # each task failed, and was ignored
@@ -63,7 +63,7 @@ def test_ca_path_from_the_environment(https, tmp_path):
 
 
 def test_validate_certs_false_works_and_warns(https, tmp_path):
-    sim, _ = https
+    sim = https[0]
     off = {"validate_certs": False}
     run = make_runner(sim, tmp_path)(tasks(off, off))
     assert run.rc == 0, run.output
@@ -75,7 +75,7 @@ def test_validate_certs_false_works_and_warns(https, tmp_path):
 
 
 def test_a_wrong_ca_is_refused_too(https, tmp_path):
-    sim, _ = https
+    sim = https[0]
     other = make_test_certs(tmp_path / "other")
     run = make_runner(sim, tmp_path)(tasks({"ca_path": str(other.ca_cert)}, {"ca_path": str(other.ca_cert)}))
     assert all(run.status(n) == "failed" for n in ("primary", "buttons info", "softphone")), run.output
@@ -86,7 +86,7 @@ def test_a_wrong_ca_is_refused_too(https, tmp_path):
 def test_http_url_to_an_https_server_fails_clearly(https, tmp_path, module):
     from ansible_collections.telephony.apio.plugins.modules import apio_primary_line_info
 
-    sim, _ = https
+    sim = https[0]
     result = module(apio_primary_line_info.main, dict(ADMIN, url=sim.url.replace("https", "http"), retries=0,
                                                       timeout=5, **FOOUSER))
     assert result["failed"] is True
