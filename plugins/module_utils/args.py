@@ -47,7 +47,7 @@ def portal_argument_spec():
         client_id=dict(type="str", fallback=_env("APIO_PORTAL_CLIENT_ID")),
         client_secret=dict(type="str", no_log=True, fallback=_env("APIO_PORTAL_CLIENT_SECRET")),
         refresh_token=dict(type="str", no_log=True, fallback=_env("APIO_PORTAL_REFRESH_TOKEN")),
-        token_url=dict(type="str", fallback=_env("APIO_PORTAL_TOKEN_URL")),
+        token_url=dict(type="str", no_log=False, fallback=_env("APIO_PORTAL_TOKEN_URL")),  # a URL, not a secret
     )
     spec.update(_tls_and_retry_options("APIO_PORTAL_"))
     return spec

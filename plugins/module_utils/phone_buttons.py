@@ -92,7 +92,8 @@ class PhoneButtons(Resource):
     options = dict(
         IDENTITY_OPTIONS,
         operator=dict(type="str"),
-        keys=dict(type="list", elements="dict", required=True, options=KEY_OPTIONS),
+        # no_log=False: phone buttons are not secrets, whatever the name "keys" suggests.
+        keys=dict(type="list", elements="dict", required=True, options=KEY_OPTIONS, no_log=False),
         purge=dict(type="bool", default=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )

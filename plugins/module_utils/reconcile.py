@@ -273,8 +273,7 @@ class Engine:
                 work(group)
             return
         with ThreadPoolExecutor(max_workers=min(self.module.params["parallel"], len(groups))) as pool:
-            for _ in pool.map(work, groups):
-                pass
+            list(pool.map(work, groups))  # drains the pool and re-raises any unexpected error
 
     # -- step 4 ----------------------------------------------------------------------------------
     def run(self):
