@@ -379,3 +379,39 @@ def test_a_parameter_on_a_type_that_takes_none_converges(sim, module):
     second = module(apio_phone_buttons.main, args)
     assert second["changed"] is False, second["msg"]
     assert writes(sim.requests()) == []
+
+
+def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
+    tasks = [
+        {"name": "softphone batch", "ignore_errors": True, "telephony.apio.apio_softphone": {
+            "customer": CUSTOMER, "batch": [{"user": "jdoe", "device": "nope", "client_type": "desktop"},
+                                            {"user": "noroles", "device": "dev-x-1", "client_type": "Desktop"}]}},
+        {"name": "softphone", "ignore_errors": True, "telephony.apio.apio_softphone": {
+            "customer": CUSTOMER, "user": "jdoe", "device": "dev-desk-1", "state": "present"}},
+        {"name": "primary batch", "ignore_errors": True, "telephony.apio.apio_primary_line": {
+            "tenant": "foo", "group": "foogroup", "batch": [{"user": "foouser", "primary": "maybe"},
+                                                            {"user": "alice@sip.example.com", "primary": True}]}},
+        {"name": "buttons", "ignore_errors": True, "telephony.apio.apio_phone_buttons": dict(
+            FOOUSER, keys=[{"id": 30, "type": "CALLLOG"}, {"id": 2, "type": "DIRECT_CALL"}])},
+    ]
+    run = run_tasks(tasks, check=False, diff=True)
+    assert run.rc == 0, run.output[-3000:]
+    assert "Traceback" not in run.output and "Traceback" not in run.raw_results
+    assert all(run.status(t["name"]) == "failed" for t in tasks)
+    softphones = {r["user"]: r["msg"] for r in run.result("softphone batch")["results"]}
+    jdoe = "user jdoe (customer %s)" % CUSTOMER
+    assert softphones["jdoe"] == ("%s: device 'nope' is not a PBX device of this user (the user's devices: "
+                                  "dev-desk-1, dev-desk-2, dev-mob-1)" % jdoe)
+    assert softphones["noroles"].startswith("user noroles (customer %s) (batch[1]): value of client_type must be "
+                                            "one of: desktop, mobile, webrtc, crm, got: Desktop" % CUSTOMER)
+    assert run.result("softphone")["msg"] == "%s: client_type is required when state=present" % jdoe
+    primary = {r["user"]: r for r in run.result("primary batch")["results"]}
+    assert primary["foouser"]["failed"] and names(primary["foouser"]["msg"], "primary")
+    assert primary["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
+    assert primary["alice@sip.example.com"]["changed"] is True
+    assert run.result("buttons")["msg"] == (
+        "user foouser@foogroup: key 30: id 30 is not a programmable key of phone type 'Telenet-Panasonic-KX-HDV230' "
+        "(keys 1 to 24); key 2: type DIRECT_CALL needs a parameter (PhoneNumber); key 2: type DIRECT_CALL needs a "
+        "label")
+    assert [w["path"] for w in writes(sim.requests())] == [
+        "/api/v1/tenants/foo/groups/foogroup/users/alice%40sip.example.com/access_device/primary_line_port/"]
