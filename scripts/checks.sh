@@ -159,9 +159,11 @@ check_lint() {
   # changelogs/ against their schemas. The collection resolves from the temporary tree, so tasks
   # are checked against this collection's modules and their argument specs.
   say "ansible-lint --profile production (roles, playbooks, examples, galaxy.yml, meta, changelogs)"
-  (cd "$tree" && ANSIBLE_COLLECTIONS_PATH="$TMP/lint" ansible-lint --offline --profile production --nocolor)
+  local failed=()
+  (cd "$tree" && ANSIBLE_COLLECTIONS_PATH="$TMP/lint" ansible-lint --offline --profile production --nocolor) || failed+=(ansible-lint)
   say "ruff check (ruff.toml)"
-  ruff check --no-cache --output-format concise .
+  ruff check --no-cache --output-format concise . || failed+=(ruff)
+  [[ ${#failed[@]} -eq 0 ]] || die "lint: ${failed[*]} failed"
 }
 
 # -- build-check -------------------------------------------------------------------------------------
