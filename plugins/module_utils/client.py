@@ -82,7 +82,7 @@ def api_message(response):
     """The API's own message from an error answer, in the order the contract gives."""
     try:
         body = response.json()
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested answer
         body = None
     if isinstance(body, dict):
         errors = body.get("errors")
@@ -171,7 +171,8 @@ class HttpClient:
         try:
             return self._authenticate(stale_token)
         except ApiError as exc:
-            self._auth_error = exc
+            if exc.status is not None and 400 <= exc.status < 500:  # refused, not a passing fault
+                self._auth_error = exc
             raise
 
     # -- requests -------------------------------------------------------------------------------
@@ -217,7 +218,7 @@ class HttpClient:
             return None
         try:
             return response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise ApiError("the answer is not JSON: %r" % response.text[:200], status=response.status_code,
                            method=method, what=what)
 

@@ -29,13 +29,31 @@ KEY_OPTIONS = dict(
 
 
 def normalise_key(key):
-    """One key with exactly the four fields, id an int and label/parameter strings ("" for none)."""
+    """One key with exactly the four fields, id an int and label/parameter strings ("" for none).
+
+    Raises TypeError or ValueError for a field of the wrong type, so that a malformed answer is
+    reported instead of being written back.
+    """
+    key_type = key.get("type")
+    if not isinstance(key_type, (str, type(None))):
+        raise TypeError("type must be a string")
+    if isinstance(key["id"], bool):
+        raise TypeError("id must be an integer")
     return {
         "id": int(key["id"]),
-        "type": key.get("type") or "",
-        "label": "" if key.get("label") is None else str(key["label"]),
-        "parameter": "" if key.get("parameter") is None else str(key["parameter"]),
+        "type": key_type or "",
+        "label": _text(key.get("label")),
+        "parameter": _text(key.get("parameter")),
     }
+
+
+def _text(value):
+    """A label or parameter as text: "" for none, a number as its digits; anything else is malformed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise TypeError("label and parameter must be strings")
+    return str(value)
 
 
 def sorted_keys(keys_by_id):
@@ -74,6 +92,9 @@ class PhoneType:
         found = []
         if rule.get("parameterType") and not key["parameter"]:
             found.append("type %s needs a parameter (%s)" % (key["type"], rule["parameterType"]))
+        if not rule.get("parameterType") and key["parameter"]:
+            # The phone would drop it silently, and the task would report a change on every run.
+            found.append("type %s takes no parameter, got '%s'" % (key["type"], key["parameter"]))
         if rule.get("labelRequired") and not rule.get("labelIgnored") and not key["label"]:
             found.append("type %s needs a label" % key["type"])
         return found
@@ -104,13 +125,17 @@ class PhoneButtons(Resource):
                                     "access_device", "phone_buttons", operator=params.get("operator"))
 
     def _normalise(self, body, method):
-        if not isinstance(body, dict) or not isinstance(body.get("keys", []), list):
+        # A missing key list must not read as "no keys": the next write would clear the phone.
+        if not isinstance(body, dict) or not isinstance(body.get("keys"), list):
             raise ApiError("unexpected answer, no key list: %.200r" % (body,), method=method, what=self.noun)
+        if not isinstance(body.get("deviceType"), str) or not body["deviceType"]:
+            raise ApiError("unexpected answer, no deviceType (phone type): %.200r" % (body,), method=method,
+                           what=self.noun)
         try:
-            keys = dict((k["id"], k) for k in (normalise_key(key) for key in body.get("keys") or []))
+            keys = dict((k["id"], k) for k in (normalise_key(key) for key in body["keys"]))
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ApiError("unexpected answer, a key without a numeric id: %.200r" % (body.get("keys"),),
-                           method=method, what=self.noun)
+            raise ApiError("unexpected answer, a malformed key (id, type, label, parameter): %.200r"
+                           % (body["keys"],), method=method, what=self.noun)
         return {"device_type": body.get("deviceType"), "device_name": body.get("deviceName"),
                 "keys": sorted_keys(keys)}
 

@@ -59,7 +59,8 @@ class Resource:
         self._cache_lock = threading.Lock()
 
     # -- to implement -------------------------------------------------------------------------
-    def label(self, params):
+    @classmethod
+    def label(cls, params):
         """How messages name the user, e.g. "user foouser@foogroup"."""
         return "user %s@%s" % (params["user"], params["group"])
 
@@ -177,13 +178,33 @@ class _Group:
         return self.error is None and self.before is not None and self.before != self.after
 
 
+class _Module(AnsibleModule):
+    """AnsibleModule whose option errors in the single form name the user, as the batch form's do."""
+
+    def __init__(self, label, **kwargs):
+        self._label = label
+        self._validated = False
+        super(_Module, self).__init__(**kwargs)
+        self._validated = True
+
+    def fail_json(self, msg=None, **kwargs):
+        params = getattr(self, "params", None)
+        if not self._validated and isinstance(params, dict) and params.get("user") and not params.get("batch"):
+            try:
+                msg = "%s: %s" % (self._label(params), msg)
+            except (KeyError, TypeError):
+                pass  # not enough options to name the user: the message stands alone
+        super(_Module, self).fail_json(msg=msg, **kwargs)
+
+
 class Engine:
     """Runs one module invocation: ``Engine(ResourceClass).run()`` or ``.run(info=True)``."""
 
     def __init__(self, resource_cls, info=False):
         self.resource_cls = resource_cls
         self.info = info
-        self.module = AnsibleModule(
+        self.module = _Module(
+            resource_cls.label,
             argument_spec=module_argument_spec(resource_cls, info),
             supports_check_mode=True,
             mutually_exclusive=[("batch", "user")],

@@ -37,7 +37,8 @@ class Softphone(Resource):
     )
     info_options = IDENTITY_OPTIONS
 
-    def label(self, params):
+    @classmethod
+    def label(cls, params):
         return "user %s (customer %s)" % (params["user"], params["customer"])
 
     def _url(self, params, *rest):
@@ -56,6 +57,9 @@ class Softphone(Resource):
         except (KeyError, TypeError, AttributeError):
             raise ApiError("unexpected answer, a device without an id: %.200r" % (data,), method="GET",
                            what=self.noun)
+        if any(not isinstance(d["client_type"], (str, type(None))) for d in devices):
+            raise ApiError("unexpected answer, a clientType that is neither a string nor null: %.200r" % (data,),
+                           method="GET", what=self.noun)
         return {"devices": sorted(devices, key=lambda d: d["device"])}
 
     def desired(self, current, params):

@@ -43,8 +43,8 @@ class Rules:
         if rule is None:
             found.add("type")
         else:
-            if rule.get("parameterType") and not key["parameter"]:
-                found.add("parameter")
+            if bool(rule.get("parameterType")) != bool(key["parameter"]):
+                found.add("parameter")  # missing where needed, or given where the type takes none
             if rule.get("labelRequired") and not rule.get("labelIgnored") and not key["label"]:
                 found.add("label")
         return found
@@ -101,7 +101,8 @@ def judge(item, rules, current):
         if problems:
             return "invalid", problems
     final = {i: rules.stored(k) for i, k in desired.items()}
-    # A parameter given to a type that takes none is dropped by the phone (see the idempotency test).
+    # Unchanged keys are never checked against the phone type: a parameter on a type that takes none
+    # can only pass when the phone already holds the key exactly so.
     clean = all(rules.types.get(k["type"], {}).get("parameterType") or not k["parameter"]
                 for k in listed.values())
     return "valid", final, clean
@@ -356,9 +357,6 @@ def test_bad_and_good_users_in_one_real_playbook(run_tasks, sim):
         "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"]
 
 
-@pytest.mark.xfail(strict=True, reason="single form: the options are validated by AnsibleModule before the "
-                                       "engine runs, so the message does not name the user "
-                                       "(plugins/module_utils/reconcile.py module_argument_spec)")
 @pytest.mark.parametrize("keys", [[{"id": "six", "type": "DND_TOGGLE"}], [{"type": "DND_TOGGLE"}],
                                   [{"id": 6, "type": "DND_TOGGLE", "colour": "red"}], ["six"]])
 def test_single_form_bad_key_names_the_user(sim, module, keys):
@@ -368,16 +366,12 @@ def test_single_form_bad_key_names_the_user(sim, module, keys):
     assert "foouser" in result["msg"], result["msg"]
 
 
-@pytest.mark.xfail(strict=True, reason="a parameter given to a key type that takes none is dropped by the phone, "
-                                       "but compared by the module: it reports a change on every run "
-                                       "(plugins/module_utils/phone_buttons.py PhoneButtons.desired)")
-def test_a_parameter_on_a_type_that_takes_none_converges(sim, module):
+def test_a_parameter_on_a_type_that_takes_none_is_refused(sim, module):
+    # The phone would drop it silently and every run would report a change: refused instead.
     args = dict(ADMIN, url=sim.url, keys=[{"id": 6, "type": "DND_TOGGLE", "parameter": "1000"}], **FOOUSER)
-    first = module(apio_phone_buttons.main, args)
-    assert first["failed"] is False and first["changed"] is True
-    sim.reset()
-    second = module(apio_phone_buttons.main, args)
-    assert second["changed"] is False, second["msg"]
+    result = module(apio_phone_buttons.main, args)
+    assert result["failed"] is True
+    assert result["msg"] == "user foouser@foogroup: key 6: type DND_TOGGLE takes no parameter, got '1000'"
     assert writes(sim.requests()) == []
 
 

@@ -73,8 +73,8 @@ def test_read_sorts_keys_fills_parameter_and_drops_other_fields(server, clients)
     assert resource.info(current) == current
 
 
-def test_read_without_keys_is_an_empty_layout(server, clients):
-    server.script(reply(200, {"deviceType": HDV230, "deviceName": "d"}))
+def test_read_with_an_empty_key_list_is_an_empty_layout(server, clients):
+    server.script(reply(200, {"deviceType": HDV230, "deviceName": "d", "keys": []}))
     resource = PhoneButtons(clients.apio(server.url, token="tok"))
     assert resource.read(params([]))["keys"] == []
 
@@ -82,10 +82,12 @@ def test_read_without_keys_is_an_empty_layout(server, clients):
 @pytest.mark.parametrize("body, message", [
     ({"keys": {"4": "CALLLOG"}}, "GET phone buttons failed: unexpected answer, no key list: {'keys': {'4': 'CALLLOG'}}"),
     (["keys"], "GET phone buttons failed: unexpected answer, no key list: ['keys']"),
-    ({"keys": [{"type": "CALLLOG"}]},
-     "GET phone buttons failed: unexpected answer, a key without a numeric id: [{'type': 'CALLLOG'}]"),
-    ({"keys": [{"id": "four"}]},
-     "GET phone buttons failed: unexpected answer, a key without a numeric id: [{'id': 'four'}]"),
+    ({"deviceType": HDV230, "keys": [{"type": "CALLLOG"}]},
+     "GET phone buttons failed: unexpected answer, a malformed key (id, type, label, parameter): "
+     "[{'type': 'CALLLOG'}]"),
+    ({"deviceType": HDV230, "keys": [{"id": "four"}]},
+     "GET phone buttons failed: unexpected answer, a malformed key (id, type, label, parameter): "
+     "[{'id': 'four'}]"),
 ])
 def test_read_of_an_unexpected_answer(server, clients, body, message):
     server.script(reply(200, body))
