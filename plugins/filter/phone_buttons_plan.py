@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 from jinja2 import StrictUndefined
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
@@ -140,13 +142,19 @@ def _text(value):
     return "" if value is None else str(value)
 
 
-def phone_buttons_users(users, defaults=None):
-    """The users with the role-level defaults filled in, checked; each with its ``read`` item."""
-    if not isinstance(users, list):
-        raise AnsibleFilterError("phone_buttons_users: users must be a list, got %r" % (users,))
+def phone_buttons_users(users, defaults=None, hosts=None, as_json=False):
+    """The users with the role-level defaults filled in, checked; each with its ``read`` item.
+
+    ``hosts`` are users described by the hosts of the play: each was evaluated in its own host's
+    context, so it takes no defaults (the defaults were evaluated for one host only).
+    """
+    if not isinstance(users, list) or not isinstance(hosts or [], list):
+        raise AnsibleFilterError("phone_buttons_users: users and hosts must be lists, got %r" % ((users, hosts),))
     defaults = defaults or {}
     found, problems, seen = [], [], {}
-    for position, user in enumerate(users):
+    listed = [(i, u, defaults) for i, u in enumerate(users)]
+    listed += [(i, u, {}) for i, u in enumerate(hosts or [])]
+    for position, user, defaults in listed:
         if not isinstance(user, dict):
             problems.append("users[%d]: expected a dictionary, got %r" % (position, user))
             continue
@@ -159,7 +167,7 @@ def phone_buttons_users(users, defaults=None):
             entry[field] = _text(user.get(field) if user.get(field) not in (None, "") else defaults.get(field))
         missing = [f for f in ("tenant", "group", "user", "template") if not entry[f]]
         if missing:
-            problems.append("users[%d] (%s): no %s" % (position, user.get("user") or "no user id", ", ".join(missing)))
+            problems.append("%s[%d] (%s): no %s" % ("users" if defaults else "hosts", position, user.get("user") or "no user id", ", ".join(missing)))
             continue
         variables = dict(defaults.get("vars") or {})
         variables.update(user.get("vars") or {})
@@ -167,78 +175,113 @@ def phone_buttons_users(users, defaults=None):
         entry["keys"] = list(user.get("keys") if user.get("keys") is not None else defaults.get("keys") or [])
         entry["user_label"] = _label(entry)
         if _identity(entry) in seen:
-            problems.append("users[%d]: %s is already users[%d]" % (position, entry["user_label"], seen[_identity(entry)]))
+            problems.append("%s is listed twice" % entry["user_label"])
             continue
-        seen[_identity(entry)] = position
+        seen[_identity(entry)] = True
         entry["read"] = dict((f, entry[f]) for f in ("tenant", "group", "user", "operator") if entry[f])
         found.append(entry)
     if problems:
-        raise AnsibleFilterError("phone_buttons: %d of %d users are not valid: %s" % (len(problems), len(users), "; ".join(problems)))
-    return found
+        raise AnsibleFilterError("phone_buttons: %d of %d users are not valid: %s" % (len(problems), len(listed), "; ".join(problems)))
+    return json.dumps(found) if as_json else found
 
 
-def phone_buttons_plan(users, templates, devices, purge=True):
-    """One plan entry per user (from phone_buttons_users), in order; see phone_buttons_plan.yml."""
-    if not isinstance(users, list):
+def _plain(value):
+    """A plain copy of Ansible's (lazy) containers, made in one pass: each later access is then cheap."""
+    if isinstance(value, dict):
+        return dict((k, _plain(v)) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+STATUSES = ("pending", "unchanged", "no_phone", "no_template", "unreadable", "invalid")
+
+
+def phone_buttons_plan(users, templates, devices, purge=True, chunk_size=500):
+    """The plan of the users (from phone_buttons_users); see phone_buttons_plan.yml.
+
+    Unchanged users are only counted, and the users to write come as chunks of JSON text: ansible-core
+    walks every value of a large structure in each task that passes it on (about 10 s per 10,000
+    users' keys on a 2-core machine), whereas a string is one value.
+    """
+    if not isinstance(users, (list, str)):
         raise AnsibleFilterError("phone_buttons_plan: users must be a list")
     if not isinstance(templates, dict):
         raise AnsibleFilterError("phone_buttons_plan: templates must be a dictionary")
-    read = dict((_identity(d), d) for d in devices or [] if isinstance(d, dict))
+    if isinstance(devices, str):
+        devices = json.loads(devices)
+    if isinstance(users, str):
+        users = json.loads(users)
+    users, templates, devices = _plain(users), _plain(templates), _plain(devices or [])
+    read = dict((_identity(d), d) for d in devices if isinstance(d, dict))
     renderer = _Renderer()
-    plan = []
+    if int(chunk_size) < 1:
+        raise AnsibleFilterError("phone_buttons_plan: chunk_size must be 1 or more")
+    plan = {"counts": dict((s, 0) for s in STATUSES), "skipped": [], "errors": []}
+    pending = []
+    plan["counts"]["total"] = len(users)
     for user in users:
-        entry = dict((k, user.get(k)) for k in ("tenant", "group", "user", "operator", "template", "user_label"))
-        entry.update(device_type=None, current=[], keys=[], status=None, reason="")
-        plan.append(entry)
-        device = read.get(_identity(user))
-        if device is None:
-            entry.update(status="unreadable", reason="%s: not read" % entry["user_label"])
-            continue
-        if device.get("failed"):
-            entry.update(status="no_phone" if _no_phone(device.get("msg")) else "unreadable",
-                         reason=device.get("msg") or "%s: reading the phone failed" % entry["user_label"])
-            continue
-        device_type = entry["device_type"] = device.get("device_type")
-        current = _normalise(device.get("keys"))
-        entry["current"] = [current[i] for i in sorted(current)]
-        library = templates.get(entry["template"])
-        if not isinstance(library, dict):
-            entry.update(status="no_template", reason="%s: template '%s' does not exist (templates: %s)"
-                         % (entry["user_label"], entry["template"], ", ".join(sorted(templates)) or "none"))
-            continue
-        if library.get(device_type) is None:
-            entry.update(status="no_template", reason="%s: template '%s' has no layout for phone type '%s' (it has: %s)"
-                         % (entry["user_label"], entry["template"], device_type, ", ".join(sorted(library)) or "none"))
-            continue
-        context = dict(user.get("vars") or {})
-        context["phone_buttons_user"] = dict((k, entry[k]) for k in ("tenant", "group", "user", "template", "device_type"))
-        context["phone_buttons_user"]["vars"] = dict(user.get("vars") or {})
-        try:
-            keys = _layout(library[device_type], "template '%s' for '%s'" % (entry["template"], device_type))
-            for key_id, override in _layout(user.get("keys"), "key overrides", overrides=True).items():
-                if override.get("state") == "absent":
-                    keys.pop(key_id, None)
-                    continue
-                merged = dict(keys.get(key_id, {}))
-                merged.pop("when", None)  # an override decides on its own
-                merged.update((f, v) for f, v in override.items() if f != "state")
-                keys[key_id] = merged
-            desired = {}
-            for key_id in sorted(keys):
-                key = _render_key(renderer, key_id, keys[key_id], context)
-                if key is not None:
-                    desired[key_id] = key
-        except _Invalid as exc:
-            entry.update(status="invalid", reason="%s: %s" % (entry["user_label"], exc))
-            continue
-        entry["keys"] = [desired[i] for i in sorted(desired)]
-        if purge:
-            same = desired == current
-        else:
-            same = all(current.get(i) == k for i, k in desired.items())
-        entry["status"] = "unchanged" if same else "pending"
-        entry["item"] = dict(user["read"], keys=entry["keys"])
+        entry = dict((k, user.get(k)) for k in ("tenant", "group", "user", "template", "user_label"))
+        entry["device_type"] = None
+        status, extra = _plan_user(renderer, user, entry, templates, read.get(_identity(user)), purge)
+        entry.update(status=status, **extra)
+        plan["counts"][status] += 1
+        if status == "pending":
+            pending.append(extra["item"])
+        elif status in ("no_phone", "no_template"):
+            plan["skipped"].append(entry)
+        elif status != "unchanged":
+            plan["errors"].append(entry)
+    size = int(chunk_size)
+    plan["chunks"] = [json.dumps(pending[i:i + size]) for i in range(0, len(pending), size)]
     return plan
+
+
+def _plan_user(renderer, user, entry, templates, device, purge):
+    """(status, fields to add to the entry) of one user."""
+    label = entry["user_label"]
+    if device is None:
+        return "unreadable", {"reason": "%s: not read" % label}
+    if device.get("failed"):
+        return ("no_phone" if _no_phone(device.get("msg")) else "unreadable",
+                {"reason": device.get("msg") or "%s: reading the phone failed" % label})
+    device_type = entry["device_type"] = device.get("device_type")
+    library = templates.get(entry["template"])
+    if not isinstance(library, dict):
+        return "no_template", {"reason": "%s: template '%s' does not exist (templates: %s)"
+                               % (label, entry["template"], ", ".join(sorted(templates)) or "none")}
+    if library.get(device_type) is None:
+        return "no_template", {"reason": "%s: template '%s' has no layout for phone type '%s' (it has: %s)"
+                               % (label, entry["template"], device_type, ", ".join(sorted(library)) or "none")}
+    variables = user.get("vars") or {}
+    context = dict(variables)
+    context["phone_buttons_user"] = dict((k, entry[k]) for k in ("tenant", "group", "user", "template", "device_type"))
+    context["phone_buttons_user"]["vars"] = dict(variables)
+    try:
+        keys = _layout(library[device_type], "template '%s' for '%s'" % (entry["template"], device_type))
+        for key_id, override in _layout(user.get("keys"), "key overrides", overrides=True).items():
+            if override.get("state") == "absent":
+                keys.pop(key_id, None)
+                continue
+            merged = dict(keys.get(key_id, {}))
+            merged.pop("when", None)  # an override decides on its own
+            merged.update((f, v) for f, v in override.items() if f != "state")
+            keys[key_id] = merged
+        desired = {}
+        for key_id in sorted(keys):
+            key = _render_key(renderer, key_id, keys[key_id], context)
+            if key is not None:
+                desired[key_id] = key
+    except _Invalid as exc:
+        return "invalid", {"reason": "%s: %s" % (label, exc)}
+    current = _normalise(device.get("keys"))
+    if purge:
+        same = desired == current
+    else:
+        same = all(current.get(i) == k for i, k in desired.items())
+    if same:
+        return "unchanged", {}
+    return "pending", {"item": dict(user["read"], keys=[desired[i] for i in sorted(desired)])}
 
 
 class FilterModule(object):
@@ -247,3 +290,4 @@ class FilterModule(object):
             "phone_buttons_users": phone_buttons_users,
             "phone_buttons_plan": phone_buttons_plan,
         }
+
