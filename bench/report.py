@@ -323,6 +323,16 @@ def awx_note(results):
             "of one event by default; " % fmt_int(AWX_MAX_EVENT_RES_DATA)) + "; ".join(parts) + "."
 
 
+def loops_text(settings):
+    text = ("the loops (a), (b) and (d) stop at %s users (at 10,000 users each would take about an hour)"
+            % fmt_int(settings["loop_max"]))
+    first = settings.get("first_loop_max", settings["loop_max"])
+    if first < settings["loop_max"]:
+        text += (", and (a) and (b) converge first only up to %s users in this run, to keep it short on a "
+                 "shared machine" % fmt_int(first))
+    return text
+
+
 def write(results, docs_path, notes_path=NOTES):
     docs_path.parent.mkdir(parents=True, exist_ok=True)
     chart = svg_chart(results)
@@ -343,7 +353,7 @@ def write(results, docs_path, notes_path=NOTES):
         nproc=m["nproc"], cpu=m["cpu"] or "unknown", memory=m["memory_gb"], os=m["os"], python=m["python"],
         ansible=m["ansible_core"], commit=m["git_commit"], started=results["started"],
         duration=results["duration_s"] / 60, latency=s["latency_ms"], loop_max=fmt_int(s["loop_max"]),
-        users=", ".join(fmt_int(u) for u in s["users"]), command=results["command"],
+        users=", ".join(fmt_int(u) for u in s["users"]), command=results["command"], loops=loops_text(s),
         parallel=s["parallel"] or "8 (the default)", sample=int(s["sample_seconds"] * 1000),
         load_lo=min(loads) if loads else 0, load_hi=max(loads) if loads else 0,
         layout="\n".join("      - %s" % ("{id: %(id)d, type: %(type)s, label: %(label)s, parameter: \"%(parameter)s\"}" % k)
@@ -365,10 +375,9 @@ are in `bench/results/benchmark.json`.
 
 {table}
 
-Users {users}; {latency:g} ms of latency on every API request; the loops (a), (b) and (d) stop at
-{loop_max} users (at 10,000 users they would take about an hour each: "est." in the last column is
-(a)'s per-user time at its largest run, times the users). ¹ `ping` changes nothing, so its one run
-stands for both cases.
+Users {users}; {latency:g} ms of latency on every API request; {loops} ("est." in the last column:
+(a)'s per-user time at its largest run of the same case, times the users: the loop's time grows
+linearly). ¹ `ping` changes nothing, so its one run stands for both cases.
 
 - **wall s**: the whole `ansible-playbook` process, start-up included; **ms / user**: wall time
   divided by the users; **CPU s**: user + system CPU time of the `ansible-playbook` process tree

@@ -81,7 +81,7 @@ def user_id(i):
 class Simulator:
     """``python -m apio_sim`` on a free loopback port, with its admin API."""
 
-    def __init__(self, users, latency_ms, log_path):
+    def __init__(self, users, latency_ms, log_path, access_ttl):
         self.latency_ms = latency_ms
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", 0))
@@ -90,7 +90,8 @@ class Simulator:
         self.log = open(log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "apio_sim", "--host", "127.0.0.1", "--port", str(self.port),
-             "--users", str(users), "--latency-ms", str(latency_ms), "--log-level", "warning"],
+             "--users", str(users), "--latency-ms", str(latency_ms), "--access-ttl", str(access_ttl),
+             "--log-level", "warning"],
             stdout=self.log, stderr=subprocess.STDOUT, cwd=str(REPO))
         deadline = time.monotonic() + 30
         while True:
@@ -305,7 +306,7 @@ def converge(sim, vars_file, out_dir, users):
 def run_lane(args, methods, out_dir, tag=""):
     """Every user count for ``methods``, one run after the other, on a simulator of its own."""
     sizes = sorted(set(args.users))
-    sim = Simulator(max(sizes), args.latency_ms, out_dir / ("simulator%s.log" % tag))
+    sim = Simulator(max(sizes), args.latency_ms, out_dir / ("simulator%s.log" % tag), args.access_ttl)
     runs = []
     try:
         for users in sizes:
@@ -321,6 +322,10 @@ def run_lane(args, methods, out_dir, tag=""):
                     continue
                 converged = False
                 for case in [c for c in CASES if c in args.cases]:
+                    if case == "first" and METHODS[method]["loop"] and users > args.first_loop_max:
+                        print("bench: %-6s first convergence stops at %d users: not run at %d"
+                              % (method, args.first_loop_max, users))
+                        continue
                     if case == "steady" and not converged:
                         converge(sim, vars_file, out_dir, users)
                     run = measure(sim, method, case, users, vars_file, out_dir)
@@ -349,7 +354,8 @@ def run_all(args):
     runs.sort(key=lambda r: (r["users"], order.index(r["method"]), ("first", "steady", "any").index(r["case"])))
     return dict(
         machine=machine(),
-        settings=dict(users=sorted(set(args.users)), jobs=args.jobs, latency_ms=args.latency_ms, loop_max=args.loop_max, methods=args.methods,
+        settings=dict(users=sorted(set(args.users)), jobs=args.jobs, latency_ms=args.latency_ms, loop_max=args.loop_max,
+                      first_loop_max=args.first_loop_max, access_ttl=args.access_ttl, methods=args.methods,
                       cases=args.cases, parallel=args.parallel, layout=LAYOUT, sample_seconds=SAMPLE_SECONDS),
         command=args.command,
         started=time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
@@ -436,6 +442,11 @@ def parse_args(argv=None):
     p.add_argument("--latency-ms", type=float, default=10.0, help="simulator latency per request (default: 10)")
     p.add_argument("--loop-max", type=int, default=1000,
                    help="the loops (a), (b), (d) run only up to this many users (default: %(default)s)")
+    p.add_argument("--first-loop-max", type=int,
+                   help="the loops (a) and (b) converge first only up to this many users (default: --loop-max)")
+    p.add_argument("--access-ttl", type=float, default=86400.0,
+                   help="lifetime of the simulator's access tokens in seconds (default: a day, so that the uri "
+                        "loop, which logs in once, is not cut short; the simulator's own default is 900)")
     p.add_argument("--methods", default=",".join(METHODS), help="subset of %s" % ",".join(METHODS))
     p.add_argument("--cases", default=",".join(CASES), help="subset of %s" % ",".join(CASES))
     p.add_argument("--parallel", type=int, help="parallel option of the batch task (default: the module's)")
@@ -455,6 +466,8 @@ def parse_args(argv=None):
     if args.smoke:
         args.users, args.loop_max = "50", 50
         args.jobs = max(args.jobs, 2)
+    if args.first_loop_max is None:
+        args.first_loop_max = args.loop_max
     args.users = [int(u) for u in args.users.split(",") if u]
     args.methods = [m for m in args.methods.split(",") if m]
     args.cases = [c for c in args.cases.split(",") if c]
