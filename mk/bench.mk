@@ -2,10 +2,12 @@
 #   make bench        the full run: 100, 1,000 and 10,000 users, writes docs/benchmark.md, its chart and
 #                     bench/results/benchmark.json (about half an hour on 2 cores)
 #   make bench-smoke  50 users, every method and case, asserts the request counts (part of make test)
-# BENCH_USERS, BENCH_LATENCY_MS and BENCH_LOOP_MAX change the full run.
+# BENCH_USERS, BENCH_LATENCY_MS and BENCH_LOOP_MAX change the full run; BENCH_ARGS adds options of
+# bench/run_bench.py (see --help), e.g. BENCH_ARGS="--first-loop-max 100" on a busy machine.
 BENCH_USERS ?= 100,1000,10000
 BENCH_LATENCY_MS ?= 10
 BENCH_LOOP_MAX ?= 1000
+BENCH_ARGS ?=
 
 .PHONY: bench bench-smoke
 
@@ -14,7 +16,7 @@ $(VENV)/.bench-installed: requirements-bench.txt $(VENV)/.installed
 	touch $@
 
 bench: setup $(VENV)/.bench-installed
-	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX)
+	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-smoke: setup $(VENV)/.bench-installed
 	$(BIN)/python bench/run_bench.py --smoke --latency-ms $(BENCH_LATENCY_MS)
