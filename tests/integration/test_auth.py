@@ -27,8 +27,8 @@ def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
 
 def test_environment_variables_are_the_fallback(run_tasks, sim):
     play = [{"name": "info", "telephony.apio.apio_primary_line_info": FOOUSER}]
-    run = run_tasks(play, apio={"url": None}, env={"APIO_URL": sim.url, "APIO_USERNAME": "admin",
-                                                    "APIO_PASSWORD": "admin-pass"})
+    run = run_tasks(play, apio={"url": None},
+                    env={"APIO_URL": sim.url, "APIO_USERNAME": "admin", "APIO_PASSWORD": "admin-pass"})
     assert run.rc == 0, run.output
 
 

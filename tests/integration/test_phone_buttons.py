@@ -51,7 +51,7 @@ def test_merge_keeps_unlisted_keys(run_tasks, sim):
 
 def test_purge_makes_the_listed_keys_the_whole_layout(run_tasks, sim):
     task = buttons(purge=True, keys=[{"id": 1, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER)
-    _, apply, _, sent = four_steps(run_tasks, sim, task)
+    unused_check, apply, unused_again, sent = four_steps(run_tasks, sim, task)
     assert sent[0]["body"] == {"keys": [{"id": 1, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}]}
     assert apply["changes"] == ["key 1 added: DND_TOGGLE 'dnd'", "key 4 removed (was CALLLOG 'history')",
                                 "key 5 removed (was ONETOUCH 'call boss' 065432368)"]
@@ -60,7 +60,7 @@ def test_purge_makes_the_listed_keys_the_whole_layout(run_tasks, sim):
 
 def test_absent_clears_the_listed_ids(run_tasks, sim):
     task = buttons(state="absent", keys=[{"id": 5}, {"id": 9}], **FOOUSER)
-    _, apply, _, sent = four_steps(run_tasks, sim, task)
+    unused_check, apply, unused_again, sent = four_steps(run_tasks, sim, task)
     assert sent[0]["body"] == {"keys": SEED_KEYS[:1]}
     assert apply["changes"] == ["key 5 removed (was ONETOUCH 'call boss' 065432368)"]
 

@@ -16,7 +16,7 @@ def client_types(sim, customer=CUSTOMER, user="jdoe"):
 
 
 def test_assign_four_steps_sends_the_documented_body(run_tasks, sim):
-    check, apply, _, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", client_type="desktop", **JDOE))
+    check, apply, unused_again, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", client_type="desktop", **JDOE))
     assert check["changes"] == ["device dev-desk-1 assigned to desktop"]
     assert [(w["method"], w["path"], w["body"]) for w in sent] == [
         ("PUT", BASE + "/dev-desk-1/assign", {"clientType": "desktop"})]
@@ -48,7 +48,7 @@ def test_absent_unassigns_only_from_the_given_client_type(run_tasks, sim):
     sim.reset()
     wrong_type = run_tasks([softphone(device="dev-desk-1", client_type="mobile", state="absent", **JDOE)])
     assert wrong_type.result()["changed"] is False and writes(sim) == []
-    _, apply, _, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", state="absent", **JDOE))
+    unused_check, apply, unused_again, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", state="absent", **JDOE))
     assert [(w["path"], w["body"]) for w in sent] == [(BASE + "/dev-desk-1/unassign", {"clientType": "desktop"})]
     assert apply["changes"] == ["device dev-desk-1 unassigned from desktop"]
 

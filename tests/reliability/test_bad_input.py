@@ -183,7 +183,7 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
             assert not [w for w in writes(log) if "/users/%s/" % user.replace("@", "%40").replace("+", "%2B")
                         in w["path"]], "a refused user was written"
         else:
-            _, expected, clean = verdict
+            unused_kind, expected, clean = verdict
             assert user not in entries or not entries[user]["failed"], entries[user]["msg"]
             assert final == expected
             if clean:
@@ -192,7 +192,7 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
     # Every read and every check happened before the first write; the server never had to refuse a
     # write (a 400 there would be input that the module let through).
     gets = [r["seq"] for r in log if r["method"] == "GET"]
-    puts = [r for r in writes(log)]
+    puts = list(writes(log))
     if puts:
         assert max(gets) < min(r["seq"] for r in puts)
     assert all(r["status"] == 200 for r in puts), [(r["path"], r["status"]) for r in puts]

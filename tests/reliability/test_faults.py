@@ -81,7 +81,7 @@ class TokenExpirer(threading.Thread):
         while self.plan and not self.done.wait(0.05):
             total = self.sim.counters()["total"]
             if total >= self.plan[0][0]:
-                _, refresh = self.plan.pop(0)
+                unused_threshold, refresh = self.plan.pop(0)
                 revoked = self.sim.expire_tokens(refresh=refresh)
                 self.expired.append({"after_requests": total, "refresh_too": refresh, "revoked": revoked["apio"]})
 

@@ -79,7 +79,7 @@ class FakeApi:
         self.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = Answer(200, PHONE_TYPE)
 
     def writes(self):
-        return [(m, p) for m, p, _ in self.requests if m == "PUT"]
+        return [(m, p) for m, p, unused_body in self.requests if m == "PUT"]
 
     def close(self):
         self.httpd.shutdown()
@@ -209,7 +209,7 @@ def test_malformed_login_answer(api, module, answer):
     api.answers[("POST", "/api/v01/auth/login")] = answer
     result = module(apio_primary_line.main, apio_args(api, primary=True))
     assert_clear_failure(result, api, "user foouser@foogroup: APIO login ", "access_token")
-    assert [m for m, _, _ in api.requests] == ["POST"]
+    assert [m for m, unused_path, unused_body in api.requests] == ["POST"]
 
 
 def test_a_malformed_write_answer_is_reported(api, module):
@@ -229,8 +229,8 @@ def test_malformed_answers_in_a_real_playbook(api, tmp_path):
         url = api.url
 
     run = make_runner(Target, tmp_path)
-    tasks = [{"name": "buttons", "ignore_errors": True, "telephony.apio.apio_phone_buttons": dict(
-                  FOOUSER, keys=[{"id": 6, "type": "DND_TOGGLE"}])},
+    tasks = [{"name": "buttons", "ignore_errors": True,
+              "telephony.apio.apio_phone_buttons": dict(FOOUSER, keys=[{"id": 6, "type": "DND_TOGGLE"}])},
              {"name": "buttons info", "ignore_errors": True, "telephony.apio.apio_phone_buttons_info": FOOUSER},
              {"name": "primary", "ignore_errors": True, "telephony.apio.apio_primary_line": dict(FOOUSER, primary=True)}]
     result = run(tasks, apio={"username": "admin", "password": "admin-pass", "retries": 0})

@@ -41,7 +41,7 @@ SEED_KEYS = [
 NO_PHONE = {"errors": [{"message": "the user has no phone linked to him"}]}
 NOT_FOUND = {"errors": [{"message": "user not found"}]}
 NOT_SUPPORTED = {"errors": [{"message": "2: INVALID_PARAMETERS, This Phone Type does not supports primary "
-                                       "line port setting"}]}
+                                        "line port setting"}]}
 
 
 def segments(path):

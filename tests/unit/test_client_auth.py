@@ -161,7 +161,7 @@ def test_many_threads_seeing_one_401_renew_once(server, clients, flow):
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    workers = [threading.Thread(target=work) for _ in range(threads)]
+    workers = [threading.Thread(target=work) for unused_worker in range(threads)]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -178,7 +178,7 @@ def test_many_threads_seeing_one_401_renew_once(server, clients, flow):
 def test_refused_login_is_not_repeated_for_every_user(server, clients):
     server.handler = lambda req: reply(401, {"error": "invalid credentials"})
     apio = clients.apio(server.url, username="admin", password="wrong")
-    for _ in range(3):
+    for _attempt in range(3):
         with pytest.raises(ApiError, match="invalid credentials"):
             _get(apio)
     assert server.sent() == [LOGIN]

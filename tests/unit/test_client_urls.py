@@ -32,7 +32,7 @@ USER_IDS = [
 ]
 
 
-@pytest.mark.parametrize("user, segment", USER_IDS, ids=[u for u, _ in USER_IDS])
+@pytest.mark.parametrize("user, segment", USER_IDS, ids=[u for u, unused_segment in USER_IDS])
 def test_user_id_reaches_the_server_as_one_encoded_segment(server, clients, user, segment):
     server.script(reply(200, {"primaryLinePort": False}))
     apio = clients.apio(server.url, token="tok")

@@ -73,7 +73,7 @@ def test_primary_line_four_steps(server, apio, run_module):
     ("nophone", "user nophone@foogroup: GET primary line port failed: HTTP 404: the user has no phone linked to him"),
     ("ghost", "user ghost@foogroup: GET primary line port failed: HTTP 404: user not found"),
     ("generic", ("user generic@foogroup: GET primary line port failed: HTTP 400: 2: INVALID_PARAMETERS, "
-                "This Phone Type does not supports primary line port setting")),
+                 "This Phone Type does not supports primary line port setting")),
 ])
 def test_primary_line_failures_name_the_user_the_status_and_the_api_message(server, apio, run_module, user, message):
     apio.no_phone.add("nophone")
@@ -179,7 +179,7 @@ def test_absent_clears_one_key(server, apio, run_module):
                                                       state="absent", keys=[{"id": 5}]))
     assert result["changes"] == ["key 5 removed (was ONETOUCH 'call boss' 065432368)"]
     assert server.requests[-1].json == {"keys": [SEED_KEYS[0]]}
-    assert PHONE_TYPE not in [p for _, p in server.sent()]
+    assert PHONE_TYPE not in [p for unused_method, p in server.sent()]
 
 
 def test_info_output_fed_back_is_no_change(server, apio, run_module):
@@ -225,7 +225,7 @@ def test_batch_counts_results_and_failures(server, apio, run_module):
     assert "previous" not in result["results"][1]  # the read failed: nothing to show
     # Only the changed user is written; every read and validation comes before the first write.
     assert puts(server) == [("PUT", BUTTONS.format("changer"))]
-    methods = [m for m, _ in server.sent()]
+    methods = [m for m, unused_path in server.sent()]
     assert methods.index("PUT") == len(methods) - 1
 
 
@@ -353,7 +353,7 @@ def test_softphone_batch_unknown_device_fails_before_any_write(server, portal, r
     assert result["msg"] == (f"1 of 2 users failed (1 changed, 0 unchanged): user asmith (customer {CUSTOMER}): "
                              "device 'dev-9' is not a PBX device of this user (the user's devices: dev-7)")
     assert puts(server) == [("PUT", DEVICES + "/dev-1/assign")]
-    methods = [m for m, _ in server.sent()]
+    methods = [m for m, unused_path in server.sent()]
     assert methods.index("PUT") == len(methods) - 1
 
 

@@ -53,7 +53,7 @@ def phone_type_gets(server):
 
 def test_normalise_key_fills_missing_fields():
     assert normalise_key({"id": "7", "type": "CALLLOG"}) == {"id": 7, "type": "CALLLOG", "label": "",
-                                                            "parameter": ""}
+                                                             "parameter": ""}
     assert normalise_key({"id": 7, "type": None, "label": None, "parameter": None}) == {
         "id": 7, "type": "", "label": "", "parameter": ""}
     assert normalise_key({"id": 7, "type": "X", "label": 12, "parameter": 3, "extra": 1}) == {
@@ -69,7 +69,7 @@ def test_read_sorts_keys_fills_parameter_and_drops_other_fields(server, clients)
     current = resource.read(params(SEED_KEYS, operator="telenet"))
     assert current == {"device_type": HDV230, "device_name": "DP_giulio@sip.netaxis.be", "keys": SEED_KEYS}
     assert server.sent() == [("GET", ("/api/v1/telenet/tenants/foo/groups/foogroup/users/foouser/"
-                                     "access_device/phone_buttons/"))]
+                                      "access_device/phone_buttons/"))]
     assert resource.info(current) == current
 
 
@@ -137,7 +137,7 @@ def test_purge_false_keeps_the_other_keys(buttons):
 
 def test_purge_true_makes_the_listed_keys_the_whole_layout(buttons):
     desired = buttons.desired(state(SEED_KEYS), params([{"id": 2, "type": "CALLLOG", "label": "History"}],
-                                                        purge=True))
+                                                       purge=True))
     assert desired["keys"] == [{"id": 2, "type": "CALLLOG", "label": "History", "parameter": ""}]
 
 
@@ -270,7 +270,7 @@ def test_changes_wording():
         "key 3 added: CALLLOG 'History'",
         "key 4 label 'history' -> 'c. history'",
         ("key 5 type 'ONETOUCH' -> 'DIRECT_CALL', label 'call boss' -> 'call chief', "
-        "parameter '065432368' -> '1001'"),
+         "parameter '065432368' -> '1001'"),
         "key 7 removed (was LINE '' l1)",
     ]
     assert PhoneButtons(None).changes(before, before) == []
