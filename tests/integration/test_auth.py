@@ -21,7 +21,7 @@ def test_bad_password_shows_the_api_message(run_tasks, sim):
 def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
     run = run_tasks([info()], apio={})
     assert run.rc != 0
-    assert run.result()["msg"] == "one of the following is required: token, username"
+    assert run.result()["msg"] == "user foouser@foogroup: one of the following is required: token, username"
     assert sim.requests() == []
 
 
