@@ -24,18 +24,6 @@ description:
 author:
   - telephony.apio contributors (@telephony-apio)
 options:
-  tenant:
-    description:
-      - Tenant id of the user. Required for each user; at the top level, the default for every O(batch) element.
-    type: str
-  group:
-    description:
-      - Group id of the user. Required for each user; at the top level, the default for every O(batch) element.
-    type: str
-  user:
-    description:
-      - User id, for example V(alice@sip.example.com). Required unless O(batch) is given.
-    type: str
   operator:
     description:
       - The operator's own path segment after the API prefix, for operator-specific routes, for example
@@ -80,6 +68,7 @@ options:
     choices: [present, absent]
     default: present
 extends_documentation_fragment:
+  - telephony.apio.target
   - telephony.apio.connection
   - telephony.apio.batch
   - telephony.apio.attributes

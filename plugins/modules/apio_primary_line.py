@@ -19,26 +19,13 @@ description:
 author:
   - telephony.apio contributors (@telephony-apio)
 options:
-  tenant:
-    description:
-      - Tenant (service provider or enterprise) id of the user. Required for each user; at the top level
-        it is the default for every O(batch) element.
-    type: str
-  group:
-    description:
-      - Group id of the user. Required for each user; at the top level it is the default for every
-        O(batch) element.
-    type: str
-  user:
-    description:
-      - User id, for example V(alice@sip.example.com). Required unless O(batch) is given.
-    type: str
   primary:
     description:
       - Whether the primary line port setting is on. Required for each user; at the top level it is
         the default for every O(batch) element.
     type: bool
 extends_documentation_fragment:
+  - telephony.apio.target
   - telephony.apio.connection
   - telephony.apio.batch
   - telephony.apio.attributes

@@ -17,20 +17,8 @@ description:
     as desired state.
 author:
   - telephony.apio contributors (@telephony-apio)
-options:
-  tenant:
-    description:
-      - Tenant id of the user; at the top level, the default for every O(batch) element.
-    type: str
-  group:
-    description:
-      - Group id of the user; at the top level, the default for every O(batch) element.
-    type: str
-  user:
-    description:
-      - User id. Required unless O(batch) is given.
-    type: str
 extends_documentation_fragment:
+  - telephony.apio.target
   - telephony.apio.connection
   - telephony.apio.batch
   - telephony.apio.attributes.info_module

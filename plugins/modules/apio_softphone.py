@@ -26,20 +26,6 @@ description:
 author:
   - telephony.apio contributors (@telephony-apio)
 options:
-  customer:
-    description:
-      - Customer tenant id, a UUID. Required for each user; at the top level, the default for every
-        O(batch) element.
-    type: str
-  user:
-    description:
-      - User id in the portal. Required unless O(batch) is given.
-    type: str
-  account:
-    description:
-      - Reseller account id. When set, the reseller-scoped routes C(/accounts/{account}/customers/...)
-        are used.
-    type: str
   device:
     description:
       - The device's id on the communications platform. It must already be one of the user's PBX devices.
@@ -64,6 +50,7 @@ options:
     type: bool
     default: false
 extends_documentation_fragment:
+  - telephony.apio.target.portal
   - telephony.apio.connection.portal
   - telephony.apio.batch
   - telephony.apio.attributes

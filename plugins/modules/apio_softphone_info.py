@@ -19,20 +19,8 @@ description:
     describe."
 author:
   - telephony.apio contributors (@telephony-apio)
-options:
-  customer:
-    description:
-      - Customer tenant id, a UUID; at the top level, the default for every O(batch) element.
-    type: str
-  user:
-    description:
-      - User id in the portal. Required unless O(batch) is given.
-    type: str
-  account:
-    description:
-      - Reseller account id, for the reseller-scoped routes.
-    type: str
 extends_documentation_fragment:
+  - telephony.apio.target.portal
   - telephony.apio.connection.portal
   - telephony.apio.batch
   - telephony.apio.attributes.info_module
