@@ -1,0 +1,92 @@
+"""The playbooks phone_buttons.yml, primary_line.yml and softphones.yml on examples/gitops, against
+the simulator: the dry run and its plan report, drift detection, apply, and apply again."""
+
+import json
+
+from conftest import EXAMPLE, writes
+
+INVENTORY = EXAMPLE / "inventory"
+SITE = EXAMPLE / "site.yml"
+CUSTOMER = "11111111-1111-4111-8111-111111111111"
+
+
+def report(directory, name):
+    return json.loads((directory / ("%s.json" % name)).read_text()), (directory / ("%s.md" % name)).read_text()
+
+
+def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path):
+    plan = tmp_path / "plan"
+    run = playbook(SITE, inventory=INVENTORY, check=True, extra_vars={"apio_plan_dir": str(plan)})
+    assert run.rc == 0, run.output
+    assert writes(sim) == []
+
+    buttons, markdown = report(plan, "phone_buttons")
+    assert buttons["check_mode"] is True
+    assert buttons["counts"] == {"total": 6, "changed": 5, "unchanged": 0, "skipped": 1, "failed": 0}
+    changes = {c["user_label"]: c for c in buttons["changes"]}
+    assert sorted(changes) == ["user alice@sip.example.com@foogroup", "user bob+1@sip.example.com@foogroup",
+                               "user carol@sip.example.com@othergroup", "user dave@sip.example.com@bargroup",
+                               "user foouser@foogroup"]
+    foouser = changes["user foouser@foogroup"]  # who, what, before, after
+    assert "key 10 added: BLF 'Assistant' alice@sip.example.com" in foouser["changes"]
+    assert {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"} in foouser["previous"]["keys"]
+    assert {"id": 9, "type": "DIRECT_CALL", "label": "Reception", "parameter": "1000"} in foouser["current"]["keys"]
+    bob = changes["user bob+1@sip.example.com@foogroup"]  # the inventory's own template, with overrides
+    assert [k["id"] for k in bob["current"]["keys"]] == [1, 2, 3, 12]
+    assert buttons["skipped"] == ["user basic@sip.example.com@foogroup: template 'standard' has no layout for phone "
+                                  "type 'Generic SIP Phone' (it has: Polycom-VVX-300, Telenet-Panasonic-KX-HDV230, "
+                                  "Yealink-T46S)"]
+    assert markdown.startswith("## Phone buttons: 5 users would change\n")
+    assert "| user foouser@foogroup | key 1 added: LINE 'Line' foouser<br>" in markdown
+    assert "### Skipped" in markdown
+
+    primary, markdown = report(plan, "primary_line")
+    assert primary["counts"] == {"total": 4, "changed": 4, "unchanged": 0, "failed": 0}
+    assert "| user dave@sip.example.com@bargroup | primary line port true -> false |" in markdown
+
+    softphones, markdown = report(plan, "softphones")
+    assert softphones["counts"]["changed"] == 1
+    assert softphones["changes"][0]["changes"] == ["device dev-desk-1 assigned to desktop",
+                                                   "device dev-mob-1 assigned to mobile"]
+    assert markdown.startswith("## Softphones: 1 user would change\n")
+
+
+def test_drift_detection_fails_on_drift_and_passes_once_applied(playbook, sim, tmp_path):
+    drift = {"apio_fail_on_drift": True, "apio_plan_dir": str(tmp_path / "plan")}
+    dirty = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift)
+    assert dirty.rc != 0
+    assert "drift: 5 of 6 users differ from the desired state (Phone buttons" in dirty.output
+    assert writes(sim) == []
+
+    applied = playbook(SITE, inventory=INVENTORY, extra_vars={"apio_plan_dir": str(tmp_path / "applied")})
+    assert applied.rc == 0, applied.output
+    assert report(tmp_path / "applied", "phone_buttons")[0]["counts"]["changed"] == 5
+    assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
+    assert sim.portal_user(CUSTOMER, "jdoe")["devices"][0]["clientType"] == "desktop"
+
+    sim.reset()
+    clean = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift)
+    assert clean.rc == 0, clean.output
+    assert writes(sim) == []
+    for name in ("phone_buttons", "primary_line", "softphones"):
+        data, markdown = report(tmp_path / "plan", name)
+        assert data["counts"]["changed"] == 0, (name, data)
+        assert data["changes"] == []
+        assert ": 0 users would change" in markdown
+
+
+def test_drift_after_a_manual_change_names_the_user(playbook, sim, tmp_path):
+    assert playbook(SITE, inventory=INVENTORY).rc == 0
+    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
+    device["keys"] = [k for k in device["keys"] if k["id"] != 9]  # someone removed the reception key by hand
+    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
+    sim.reset()
+
+    run = playbook(EXAMPLE.parent.parent / "playbooks" / "phone_buttons.yml", inventory=INVENTORY, check=True,
+                   extra_vars={"apio_fail_on_drift": True, "apio_plan_dir": str(tmp_path / "plan")})
+    assert run.rc != 0
+    assert "drift: 1 of 6 users differ" in run.output
+    data, markdown = report(tmp_path / "plan", "phone_buttons")
+    assert [c["user_label"] for c in data["changes"]] == ["user carol@sip.example.com@othergroup"]
+    assert data["changes"][0]["changes"] == ["key 9 added: DIRECT_CALL 'Reception' 2000"]
+    assert writes(sim) == []

@@ -1,0 +1,138 @@
+"""The phone_buttons role against the simulator: outcomes, switches, errors and the requests sent."""
+
+import textwrap
+
+from conftest import role_play, writes
+
+SEED_USERS = [
+    {"user": "foouser", "vars": {"assistant": "alice@sip.example.com"}},
+    {"user": "nophone"},
+    {"user": "basic@sip.example.com"},
+    {"user": "alice@sip.example.com", "template": "reception", "vars": {"monitored": ["bob+1@sip.example.com"]}},
+    {"user": "bob+1@sip.example.com"},
+    {"user": "carol@sip.example.com", "group": "othergroup"},
+]
+
+
+def keys_of(sim, tenant, group, user):
+    device = sim.user(tenant, group, user)["device"]
+    return dict((k["id"], (k["type"], k["label"], k.get("parameter") or "")) for k in device.get("keys") or [])
+
+
+def test_check_then_apply_then_steady_state(playbook, sim):
+    play = role_play(SEED_USERS, phone_buttons_chunk_size=2, phone_buttons_vars={"reception_number": "1000"})
+
+    check = playbook(play, check=True, diff=True)
+    assert check.rc == 0, check.output
+    assert writes(sim) == []
+    result = check.fact("phone_buttons_result")
+    assert result["check_mode"] is True
+    assert result["counts"] == {"total": 6, "changed": 4, "unchanged": 0, "skipped": 2, "failed": 0}
+    assert sorted(s["status"] for s in result["skipped"]) == ["no_phone", "no_template"]
+    assert "chunk 1/2: 2 users, 2 would change, 0 failed" in check.output
+    assert "chunk 2/2: 2 users, 2 would change, 0 failed" in check.output
+    assert "+        \"10\": \"BLF 'Assistant' alice@sip.example.com\"" in check.output  # --diff per user
+
+    sim.reset()
+    apply = playbook(play)
+    assert apply.rc == 0, apply.output
+    assert apply.fact("phone_buttons_result")["counts"]["changed"] == 4
+    assert len(writes(sim)) == 4
+    assert keys_of(sim, "foo", "foogroup", "foouser")[10] == ("BLF", "Assistant", "alice@sip.example.com")
+    assert keys_of(sim, "foo", "foogroup", "foouser")[1] == ("LINE", "Line", "foouser")
+    alice = keys_of(sim, "foo", "foogroup", "alice@sip.example.com")
+    assert alice[8] == ("BLF", "bob+1", "bob+1@sip.example.com") and 9 not in alice
+    assert keys_of(sim, "foo", "othergroup", "carol@sip.example.com")[9] == ("DIRECT_CALL", "Reception", "1000")
+
+    # Steady state: one login and exactly one GET per user, nothing written.
+    sim.reset()
+    again = playbook(play)
+    assert again.rc == 0, again.output
+    assert again.fact("phone_buttons_result")["counts"] == {"total": 6, "changed": 0, "unchanged": 4, "skipped": 2,
+                                                            "failed": 0}
+    requests = sim.requests()
+    assert writes(sim) == []
+    assert len([r for r in requests if r["method"] == "GET" and "/phone_buttons/" in r["path"]]) == 6
+    assert len([r for r in requests if "/auth/login" in r["path"]]) == 1
+
+
+def test_on_missing_fail_stops_before_any_write(playbook, sim):
+    run = playbook(role_play(SEED_USERS, phone_buttons_on_missing="fail"))
+    assert run.rc != 0
+    assert "nothing was written" in run.output
+    assert "user nophone@foogroup" in run.output and "has no phone" in run.output
+    assert "template 'standard' has no layout for phone type 'Generic SIP Phone'" in run.output
+    assert writes(sim) == []
+
+
+def test_unknown_user_and_unrenderable_layout_stop_before_any_write(playbook, sim):
+    users = [{"user": "foouser"}, {"user": "ghost"},
+             {"user": "carol@sip.example.com", "group": "othergroup", "keys": [{"id": 3, "parameter": "{{ '{{' }} nope }}"}]}]
+    run = playbook(role_play(users))
+    assert run.rc != 0
+    assert "user ghost@foogroup" in run.output and "user not found" in run.output
+    assert "key 3 parameter: 'nope' is undefined" in run.output
+    assert writes(sim) == []
+
+
+def test_a_user_the_phone_type_refuses_fails_at_the_end_after_the_others(playbook, sim):
+    templates = {"strict": {
+        "Yealink-T46S": [{"id": 1, "type": "ONETOUCH", "label": "Boss", "parameter": "065432368"}],  # not on a Yealink
+        "Telenet-Panasonic-KX-HDV230": [{"id": 1, "type": "ONETOUCH", "label": "Boss", "parameter": "065432368"}],
+    }}
+    users = [{"user": "alice@sip.example.com"}, {"user": "foouser"}]
+    run = playbook(role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates))
+    assert run.rc != 0
+    assert "user alice@sip.example.com@foogroup" in run.output and "ONETOUCH" in run.output
+    assert keys_of(sim, "foo", "foogroup", "foouser") == {1: ("ONETOUCH", "Boss", "065432368")}
+    assert keys_of(sim, "foo", "foogroup", "alice@sip.example.com")[3] == ("BLF", "Bob", "bob+1@sip.example.com")
+
+
+def test_purge_false_overrides_and_per_user_jinja(playbook, sim, tmp_path):
+    # Written as YAML text: a per-user value is tagged !unsafe, as a user writes it.
+    path = tmp_path / "custom.yml"
+    path.write_text(textwrap.dedent("""\
+        - name: Custom template, purge off
+          hosts: localhost
+          connection: local
+          gather_facts: false
+          tasks:
+            - name: Apply
+              ansible.builtin.include_role:
+                name: telephony.apio.phone_buttons
+              vars:
+                phone_buttons_tenant: foo
+                phone_buttons_group: foogroup
+                phone_buttons_template: desk
+                phone_buttons_purge: false
+                phone_buttons_templates:
+                  desk:
+                    Telenet-Panasonic-KX-HDV230:
+                      - {id: 1, type: LINE, label: !unsafe "{{ phone_buttons_user.user | upper }}", parameter: !unsafe "{{ phone_buttons_user.user }}"}
+                      - {id: 2, type: DIRECT_CALL, label: Desk, parameter: !unsafe "{{ desk }}", when: desk is defined}
+                      - {id: 6, type: DND_TOGGLE, label: DND}
+                phone_buttons_users:
+                  - user: foouser
+                    vars: {desk: "2000"}
+                    keys:
+                      - {id: 6, state: absent}
+                      - {id: 5, type: ONETOUCH, label: call chief, parameter: "065432368"}
+                  - user: carol@sip.example.com
+                    group: othergroup
+        """))
+    run = playbook(path)
+    assert run.rc == 0, run.output
+    # purge false: foouser's key 4 stays (not in the layout); key 5 is the override's; key 6 was removed.
+    assert keys_of(sim, "foo", "foogroup", "foouser") == {
+        1: ("LINE", "FOOUSER", "foouser"), 2: ("DIRECT_CALL", "Desk", "2000"),
+        4: ("CALLLOG", "history", ""), 5: ("ONETOUCH", "call chief", "065432368")}
+    # carol: no desk var, so no key 2; her key 1 is replaced, DND added.
+    assert keys_of(sim, "foo", "othergroup", "carol@sip.example.com") == {
+        1: ("LINE", "CAROL@SIP.EXAMPLE.COM", "carol@sip.example.com"), 6: ("DND_TOGGLE", "DND", "")}
+
+
+def test_argument_specs_reject_bad_input(playbook, sim):
+    run = playbook(role_play([{"user": "foouser"}], phone_buttons_on_missing="ignore", phone_buttons_chunk_size="many"))
+    assert run.rc != 0
+    assert "phone_buttons_on_missing" in run.output and "phone_buttons_chunk_size" in run.output
+    assert sim.requests() == []
