@@ -7,7 +7,7 @@ simulator's keys equal the rendered templates). Here we also check the requests 
 
 import subprocess
 
-from conftest import BIN, REPO, base_env, writes
+from rolekit import BIN, REPO, base_env, writes
 
 
 def test_molecule_scenario(sim):

@@ -3,7 +3,7 @@ the simulator: the dry run and its plan report, drift detection, apply, and appl
 
 import json
 
-from conftest import EXAMPLE, writes
+from rolekit import EXAMPLE, writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"

@@ -2,7 +2,7 @@
 
 import textwrap
 
-from conftest import role_play, writes
+from rolekit import role_play, writes
 
 SEED_USERS = [
     {"user": "foouser", "vars": {"assistant": "alice@sip.example.com"}},
