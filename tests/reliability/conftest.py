@@ -7,14 +7,22 @@ Fixtures:
   stopped at the end of the test.
 - ``run_tasks``: real ansible-playbook runs against ``sim`` (``run_tasks.start`` runs two at once).
 - ``module``: run a module's ``main()`` in this process (for hypothesis).
+
+The runners are tests/support's (pytest puts tests/ on sys.path for this package); the collection
+goes onto sys.path here, before the test modules import its modules.
 """
 
-import os
+import sys
+from pathlib import Path
 
 import pytest
 from apio_sim.testing import SimulatorProcess
+from support.inprocess import module_runner
+from support.playbook import make_runner
 
-from .runner import make_runner, patch_exits, run_module
+COLLECTIONS = Path(__file__).resolve().parents[2] / ".build" / "collections"
+if str(COLLECTIONS) not in sys.path:
+    sys.path.insert(0, str(COLLECTIONS))
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +59,4 @@ def run_tasks(sim, tmp_path):
 @pytest.fixture
 def module(monkeypatch):
     """``module(main, args, check=False, diff=False)``: the module's result, run in this process."""
-    for name in [k for k in os.environ if k.startswith("APIO_")]:
-        monkeypatch.delenv(name)
-    patch_exits(monkeypatch)
-    return run_module
+    return module_runner(monkeypatch)

@@ -13,7 +13,9 @@ from ansible_collections.telephony.apio.plugins.modules import (
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from .runner import ADMIN, CUSTOMER, FOOUSER, PORTAL_CLIENT, writes
+from support.playbook import ADMIN, PORTAL_CLIENT
+
+from .common import CUSTOMER, FOOUSER, writes
 
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -3,7 +3,9 @@ expiry. Nothing is lost, nothing is written without a successful read, check mod
 
 import threading
 
-from .runner import BENCH, bench_user, make_runner, record_figures, writes
+from support.playbook import make_runner
+
+from .common import BENCH, bench_user, record_figures, writes
 
 USERS = 1000
 # Every synthetic user changes: odd users have keys 1 (DIRECT_CALL reception 1000) and 2 (CALLLOG history),

@@ -15,7 +15,9 @@ from ansible_collections.telephony.apio.plugins.modules import (
     apio_softphone,
 )
 
-from .runner import CUSTOMER, FOOUSER, make_runner
+from support.playbook import make_runner
+
+from .common import CUSTOMER, FOOUSER
 
 HDV230 = "Telenet-Panasonic-KX-HDV230"
 BUTTONS = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"

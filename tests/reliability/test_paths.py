@@ -12,7 +12,9 @@ from ansible_collections.telephony.apio.plugins.modules import (
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from .runner import ADMIN, CUSTOMER, PORTAL_CLIENT, writes
+from support.playbook import ADMIN, PORTAL_CLIENT
+
+from .common import CUSTOMER, writes
 
 PRIMARY = "access_device/primary_line_port"
 SPECIAL = ["..", ".", "a/b", "../foouser", "../../foo/groups/foogroup/users/foouser", "x?y=1", "room#2",

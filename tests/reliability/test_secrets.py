@@ -8,7 +8,7 @@ import secrets
 import pytest
 import requests
 
-from .runner import CUSTOMER, FOOUSER
+from .common import CUSTOMER, FOOUSER
 
 CHARGED_CUSTOMER = "22222222-2222-4222-8222-222222222222"
 # The header of every JWT the simulator issues ({"alg":"HS256","typ":"JWT"}): finds tokens that the modules

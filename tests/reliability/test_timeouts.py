@@ -6,7 +6,9 @@ import pytest
 from ansible_collections.telephony.apio.plugins.module_utils import client as client_mod
 from ansible_collections.telephony.apio.plugins.modules import apio_phone_buttons, apio_primary_line_info
 
-from .runner import ADMIN, FOOUSER, record_figures, writes
+from support.playbook import ADMIN
+
+from .common import FOOUSER, record_figures, writes
 
 PRIMARY_ROUTE = "/access_device/primary_line_port/"
 

@@ -4,7 +4,9 @@
 import pytest
 from apio_sim.tls import make_test_certs
 
-from .runner import ADMIN, CUSTOMER, FOOUSER, make_runner, writes
+from support.playbook import ADMIN, make_runner
+
+from .common import CUSTOMER, FOOUSER, writes
 
 WARNING = "TLS certificate verification is off (validate_certs=false)"
 

@@ -1,5 +1,8 @@
 """Unit-test fixtures: the collection on sys.path, a scripted HTTP server, clients and a module runner.
 
+The module runner is tests/support/inprocess.py (shared with tests/reliability); pytest puts tests/ on
+sys.path for this package.
+
 The scripted server is a stdlib ``ThreadingHTTPServer`` on 127.0.0.1 (port 0) in a thread. Each answer
 comes from ``server.handler`` (a function of the recorded request) when one is set, otherwise from the
 queue filled with ``server.script(...)``. Every request is recorded as it arrived on the wire: method,
@@ -7,7 +10,6 @@ raw path, headers and body.
 """
 
 import json
-import os
 import sys
 import threading
 import time
@@ -22,9 +24,8 @@ COLLECTIONS = Path(__file__).resolve().parents[2] / ".build" / "collections"
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 
-from ansible.module_utils import basic
-from ansible.module_utils.testing import patch_module_args
 from ansible_collections.telephony.apio.plugins.module_utils import client as client_mod
+from support.inprocess import module_runner
 
 # An answer that closes the connection without sending anything.
 DROP = object()
@@ -184,35 +185,7 @@ def clients():
         made_client.session.close()
 
 
-class ModuleResult(Exception):
-    """Raised by the patched exit_json/fail_json; ``result`` holds what the module returned."""
-
-    def __init__(self, result):
-        super().__init__(result)
-        self.result = result
-
-
 @pytest.fixture
 def run_module(monkeypatch):
     """Run a module's ``main()`` in-process; returns its result dict, with ``failed`` set on fail_json."""
-    for name in [k for k in os.environ if k.startswith("APIO_")]:
-        monkeypatch.delenv(name)
-
-    def exit_json(self, **kwargs):
-        kwargs.setdefault("failed", False)
-        raise ModuleResult(kwargs)
-
-    def fail_json(self, msg, **kwargs):
-        kwargs.update(msg=msg, failed=True)
-        raise ModuleResult(kwargs)
-
-    monkeypatch.setattr(basic.AnsibleModule, "exit_json", exit_json)
-    monkeypatch.setattr(basic.AnsibleModule, "fail_json", fail_json)
-
-    def run(main, args, check=False, diff=False):
-        args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
-        with patch_module_args(args), pytest.raises(ModuleResult) as caught:
-            main()
-        return caught.value.result
-
-    return run
+    return module_runner(monkeypatch)

@@ -1,0 +1,34 @@
+"""What the reliability tests share besides the runners (the seed data, request filters, figures).
+
+The runners come from tests/support: ``support.playbook.make_runner`` (real ansible-playbook runs, as
+in tests/integration) and ``support.inprocess`` (a module's ``main()`` in this process, for the
+property-based tests, where a playbook per example would be far too slow).
+"""
+
+import json
+from pathlib import Path
+
+FIGURES = Path(__file__).resolve().parents[2] / ".build" / "reliability"
+
+CUSTOMER = "11111111-1111-4111-8111-111111111111"
+BENCH_CUSTOMER = "33333333-3333-4333-8333-333333333333"
+FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
+BENCH = {"tenant": "bench", "group": "benchgroup"}
+
+
+def bench_user(i):
+    """The id of synthetic user ``i`` of ``--users N``."""
+    return "user%06d@bench.example" % i
+
+
+def writes(requests):
+    """The writes among recorded requests (anything but GET, logins and token requests)."""
+    return [r for r in requests
+            if r["method"] in ("PUT", "POST", "PATCH", "DELETE") and "/auth/" not in r["path"]
+            and not r["path"].endswith("/connect/token")]
+
+
+def record_figures(name, figures):
+    """Keep the measured figures of one test in .build/reliability/<name>.json (for docs/reliability.md)."""
+    FIGURES.mkdir(parents=True, exist_ok=True)
+    (FIGURES / ("%s.json" % name)).write_text(json.dumps(figures, indent=1, sort_keys=True) + "\n")
