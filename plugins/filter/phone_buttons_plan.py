@@ -290,4 +290,3 @@ class FilterModule(object):
             "phone_buttons_users": phone_buttons_users,
             "phone_buttons_plan": phone_buttons_plan,
         }
-

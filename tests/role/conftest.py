@@ -40,7 +40,8 @@ def playbook(sim, tmp_path):
             cmd += ["-e", json.dumps({name: value})]
         full_env = base_env(sim, dump)
         full_env.update(env or {})
-        proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=str(tmp_path), timeout=600)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=str(tmp_path), timeout=600,
+                              check=False)
         results = []
         if dump.exists():
             results = [json.loads(line) for line in dump.read_text().splitlines() if line.strip()]

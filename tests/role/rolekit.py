@@ -6,7 +6,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 COLLECTIONS = REPO / ".build" / "collections"
-CALLBACKS = Path(__file__).resolve().parent / "callback_plugins"
+CALLBACKS = REPO / "tests" / "integration" / "callback_plugins"  # the integration tests' result_dump
 BIN = Path(sys.executable).parent
 EXAMPLE = REPO / "examples" / "gitops"
 
