@@ -168,6 +168,11 @@ class _Group:
         self.after = None
         self.current = None
         self.error = None
+        self.status = None  # HTTP status of a failed call, for callers that sort failures
+
+    def fail(self, exc):
+        self.error = "%s: %s" % (self.label, exc)
+        self.status = getattr(exc, "status", None)
 
     @property
     def params(self):
@@ -276,7 +281,7 @@ class Engine:
                 state = self.resource.desired(state, item)
             group.after = state
         except (ApiError, InputError) as exc:
-            group.error = "%s: %s" % (group.label, exc)
+            group.fail(exc)
 
     def _apply(self, group):
         if self.module.check_mode:
@@ -285,7 +290,7 @@ class Engine:
         try:
             group.current = self.resource.write(group.params, group.before, group.after)
         except (ApiError, InputError) as exc:
-            group.error = "%s: %s" % (group.label, exc)
+            group.fail(exc)
 
     def _each(self, work, groups):
         groups = list(groups)
@@ -310,7 +315,7 @@ class Engine:
         entry = dict((k, group.params.get(k)) for k in self.resource_cls.identity)
         entry["user_label"] = group.label
         if group.error is not None:
-            entry.update(failed=True, changed=False, msg=group.error)
+            entry.update(failed=True, changed=False, msg=group.error, status=group.status)
             if group.before is not None:
                 entry["previous"] = sanitise(self.resource.info(group.before))
             return entry
@@ -374,7 +379,7 @@ class Engine:
         for group in groups:
             entry = dict((k, group.params.get(k)) for k in self.resource_cls.identity)
             if group.error is not None:
-                entry.update(failed=True, msg=group.error)
+                entry.update(failed=True, msg=group.error, status=group.status)
             else:
                 entry.update(sanitise(self.resource.info(group.before)))
             results.append(entry)

@@ -78,7 +78,8 @@ keys:
 results:
   description:
     - One entry per user with C(tenant), C(group), C(user), C(device_type), C(device_name) and C(keys),
-      or C(failed) and C(msg).
+      or C(failed), C(msg) and
+      C(status) (the HTTP status of the call that failed, null for bad input or a transport failure).
   returned: batch form
   type: list
   elements: dict

@@ -51,7 +51,8 @@ primary:
   type: bool
   sample: false
 results:
-  description: One entry per user with C(tenant), C(group), C(user) and C(primary), or C(failed) and C(msg).
+  description: One entry per user with C(tenant), C(group), C(user) and C(primary), or C(failed), C(msg) and
+      C(status) (the HTTP status of the call that failed, null for bad input or a transport failure).
   returned: batch form
   type: list
   elements: dict

@@ -122,7 +122,8 @@ results:
   description:
     - One entry per changed or failed user (and per unchanged user with O(return_unchanged)), with
       C(account), C(customer), C(user), C(user_label), C(changed), C(failed), C(msg), C(changes),
-      C(previous) and C(current).
+      C(previous) and C(current). A failed user also has C(status), the HTTP status of
+      the call that failed (null for bad input or a transport failure).
   returned: batch form
   type: list
   elements: dict

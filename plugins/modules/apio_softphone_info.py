@@ -54,7 +54,8 @@ devices:
   sample: [{"device": "dev-desk-1", "name": "Desk phone", "client_type": "desktop"},
            {"device": "dev-mob-1", "name": "Mobile", "client_type": null}]
 results:
-  description: One entry per user with C(account), C(customer), C(user) and C(devices), or C(failed) and C(msg).
+  description: One entry per user with C(account), C(customer), C(user) and C(devices), or C(failed), C(msg) and
+      C(status) (the HTTP status of the call that failed, null for bad input or a transport failure).
   returned: batch form
   type: list
   elements: dict

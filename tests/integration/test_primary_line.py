@@ -93,5 +93,6 @@ def test_batch_counts_and_failures(run_tasks, sim):
                              "GET primary line port failed: HTTP 404: the user has no phone linked to him")
     assert [(r["user"], r["changed"], r["failed"]) for r in result["results"]] == [
         ("foouser", True, False), ("nophone", False, True)]
+    assert result["results"][1]["status"] == 404
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
     assert [w["path"] for w in writes(sim)] == [PATH]

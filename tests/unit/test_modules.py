@@ -393,6 +393,7 @@ def test_info_batch_lists_every_user_and_fails_on_any_failure(server, apio, run_
     assert failed["msg"] == ("1 of 2 users failed: user ghost@foogroup: GET primary line port failed: HTTP 404: "
                              "user not found")
     assert failed["results"][1] == {"tenant": "foo", "group": "foogroup", "user": "ghost", "failed": True,
+                                    "status": 404,
                                     "msg": "user ghost@foogroup: GET primary line port failed: HTTP 404: "
                                            "user not found"}
     assert puts(server) == []
