@@ -17,9 +17,10 @@ import json
 import threading
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 is not supported, this only keeps sanity happy
     from urllib import quote  # type: ignore
+    from urlparse import urlsplit  # type: ignore
 
 try:
     import requests
@@ -141,6 +142,7 @@ class HttpClient:
         adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=max(pool_size, 1))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
+        self._settings_by_host = {}
         self._token = None
         self._auth_error = None
         self._auth_lock = threading.Lock()
@@ -176,6 +178,16 @@ class HttpClient:
             raise
 
     # -- requests -------------------------------------------------------------------------------
+    def _environment_settings(self, url):
+        """Proxy and CA settings from the environment, read once per host rather than on every call
+        (requests reads os.environ and checks no_proxy each time: a quarter of a batch's CPU)."""
+        host = urlsplit(url)[:2]
+        settings = self._settings_by_host.get(host)
+        if settings is None:
+            settings = self._settings_by_host[host] = self.session.merge_environment_settings(
+                url, {}, None, self.session.verify, None)
+        return settings
+
     def raw_request(self, method, url, what, **kwargs):
         """One HTTP call with transport errors mapped to ApiError; no authentication."""
         timeout = kwargs.pop("timeout", self.timeout)
@@ -184,8 +196,7 @@ class HttpClient:
             # requests re-quotes the URL and so decodes %2E: a user id ".." would become a dot segment
             # that servers resolve to another route. Our URLs are already fully encoded: keep them.
             prepared.url = url
-            settings = self.session.merge_environment_settings(url, {}, None, self.session.verify, None)
-            return self.session.send(prepared, timeout=timeout, **settings)
+            return self.session.send(prepared, timeout=timeout, **self._environment_settings(url))
         except requests.exceptions.SSLError as exc:
             raise ApiError("TLS verification failed for %s: %s (set ca_path to a trusted CA bundle, or "
                            "validate_certs=false for a test system)" % (self.base_url, _reason(exc)),
