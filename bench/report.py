@@ -89,7 +89,7 @@ def fmt_bytes(value):
 # -- table -----------------------------------------------------------------------------------------
 
 HEADER = ("users", "case", "method", "wall s", "ms / user", "CPU s", "GET", "PUT", "logins", "peak MB tree / largest",
-          "vs (a)")
+          "vs (a)", "load")
 
 
 def rows(results):
@@ -115,7 +115,7 @@ def rows(results):
                 out.append((fmt_int(users), CASE_NAMES[case], name, fmt_s(run["wall_s"]), fmt_ms(per_user_ms(run)),
                             fmt_s(run["cpu_s"]), gets, fmt_int(req["puts"]), fmt_int(req["logins"]),
                             "%.0f / %.0f" % (run["peak_tree_mb"], run["peak_largest_mb"]),
-                            fmt_ratio(ratio, estimated)))
+                            fmt_ratio(ratio, estimated), "%.1f→%.1f" % (run["load_before"], run["load_after"])))
     return out
 
 
@@ -148,12 +148,13 @@ def targets(results):
     counted = [r for r in runs if r["method"] in ("uri", "loop", "batch")]
     steady = [r for r in counted if r["case"] == "steady"]
     batch_logins = max([r["requests"]["logins"] for r in runs if r["method"] == "batch"] or [0])
-    detail = ("steady state: %s; first convergence: %s; batch logins per task: at most %d"
-              % (", ".join("%s %s users %d GET/%d PUT" % (SHORT[r["method"]], fmt_int(r["users"]),
-                                                         r["requests"]["button_gets"], r["requests"]["puts"])
+    detail = ("every run of (a), (b) and (c) checked; batch, steady state: %s; batch, first convergence: %s; "
+              "batch logins per task: at most %d"
+              % (", ".join("%s users %s GET / %s PUT" % (fmt_int(r["users"]), fmt_int(r["requests"]["button_gets"]),
+                                                          fmt_int(r["requests"]["puts"]))
                            for r in steady if r["method"] == "batch") or "n/a",
-                 ", ".join("%s %s users %d GET/%d PUT" % (SHORT[r["method"]], fmt_int(r["users"]),
-                                                         r["requests"]["button_gets"], r["requests"]["puts"])
+                 ", ".join("%s users %s GET / %s PUT" % (fmt_int(r["users"]), fmt_int(r["requests"]["button_gets"]),
+                                                        fmt_int(r["requests"]["puts"]))
                            for r in counted if r["case"] == "first" and r["method"] == "batch") or "n/a",
                  batch_logins))
     if failures:
@@ -199,15 +200,19 @@ def targets(results):
             continue
         ping = find(runs, "ping", "any", run["users"])
         if ping:
-            ratios.append((run["wall_s"] / ping["wall_s"], run))
+            ratios.append((run["cpu_s"] / ping["cpu_s"], run["wall_s"] / ping["wall_s"], run, ping))
     if ratios:
-        worst = max(ratios, key=lambda item: item[0])
-        found.append(("module in a loop <= %.1f× the ping loop per item" % TARGET_LOOP_OVER_PING,
-                      "PASS" if worst[0] <= TARGET_LOOP_OVER_PING else "MISS",
-                      ", ".join("%.2f× (%s, %s users: %s ms against %s ms per item)"
-                                % (ratio, run["case"], fmt_int(run["users"]), fmt_ms(per_user_ms(run)),
-                                   fmt_ms(per_user_ms(find(runs, "ping", "any", run["users"]))))
-                                for ratio, run in ratios)))
+        # Judged on CPU time: the loops run minutes apart, and other load on a shared machine moves
+        # their wall times apart more than it moves their CPU times.
+        worst = max(item[0] for item in ratios)
+        found.append(("module in a loop <= %.1f× the ping loop per item (CPU time; wall time in brackets)"
+                      % TARGET_LOOP_OVER_PING,
+                      "PASS" if worst <= TARGET_LOOP_OVER_PING else "MISS",
+                      ", ".join("%.2f× (%s, %s users: %.0f against %.0f ms CPU per item; wall %.2f×: %s against %s ms)"
+                                % (cpu, run["case"], fmt_int(run["users"]), 1000 * run["cpu_s"] / run["users"],
+                                   1000 * ping["cpu_s"] / ping["users"], wall, fmt_ms(per_user_ms(run)),
+                                   fmt_ms(per_user_ms(ping)))
+                                for cpu, wall, run, ping in ratios)))
     return found
 
 
@@ -395,6 +400,8 @@ linearly). ¹ `ping` changes nothing, so its one run stands for both cases.
   The sum of the RSS of the tree, which counts shared pages once per process, is in the JSON as
   `peak_tree_rss_mb`.
 - **vs (a)**: (a)'s wall time divided by this one on the same users and case: how many times faster.
+- **load**: the machine's 1-minute load average before and after the run. The machine was shared
+  with other work: wall times of runs at a high load are longer than they would be on an idle one.
 
 ## Targets
 
