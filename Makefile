@@ -33,7 +33,7 @@ demo: setup
 simulator: setup
 	$(BIN)/python -m apio_sim --host 127.0.0.1 --port $(PORT) --log-level info
 
-test: test-unit test-simulator test-integration test-role test-reliability lint changelog-lint docs-lint sanity build-check ee-check runner-check
+test: test-unit test-simulator test-integration test-role test-reliability lint changelog-lint docs-lint sanity build-check ee-check runner-check bench-smoke
 
 test-unit: setup
 	$(BIN)/pytest -q tests/unit
@@ -50,3 +50,4 @@ clean:
 include mk/checks.mk
 include mk/reliability.mk
 include mk/role.mk
+include mk/bench.mk
