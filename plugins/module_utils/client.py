@@ -110,7 +110,6 @@ class HttpClient:
     Subclasses implement ``_authenticate(stale_token)``, which returns a fresh access token.
     """
 
-
     def __init__(self, base_url, validate_certs=True, ca_path=None, timeout=30, retries=3, pool_size=10):
         if not HAS_REQUESTS:  # pragma: no cover - the module checks first and says which library
             raise ApiError("the Python library 'requests' is required")
@@ -258,7 +257,6 @@ def _reason(exc):
 class ApioClient(HttpClient):
     """APIO gateway client: core login and refresh, or a ready/machine token."""
 
-
     def __init__(self, url, api_prefix="/api/v1", token=None, username=None, password=None, **kwargs):
         super(ApioClient, self).__init__(url, **kwargs)
         prefix = "/" + (api_prefix or "").strip("/")
@@ -317,7 +315,6 @@ class ApioClient(HttpClient):
 
 class PortalClient(HttpClient):
     """Enterprise Portal client: a ready token, or OAuth2 client credentials / refresh token."""
-
 
     def __init__(self, portal_url, portal_token=None, client_id=None, client_secret=None,
                  refresh_token=None, token_url=None, **kwargs):
