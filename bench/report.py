@@ -328,6 +328,14 @@ def awx_note(results):
             "of one event by default; " % fmt_int(AWX_MAX_EVENT_RES_DATA)) + "; ".join(parts) + "."
 
 
+def commit_text(machine):
+    start, end = machine.get("git_commit_start"), machine["git_commit"]
+    if not start or start == end:
+        return end
+    return ("%s at the start of the run and %s at its end (the collection is used in place, so runs after a "
+            "commit use it)" % (start, end))
+
+
 def loops_text(settings):
     text = ("the loops (a), (b) and (d) stop at %s users (at 10,000 users each would take about an hour)"
             % fmt_int(settings["loop_max"]))
@@ -356,7 +364,7 @@ def write(results, docs_path, notes_path=NOTES):
         notes=notes_path.read_text().strip() if notes_path.exists() else "",
         chart="![wall time against users](%s)" % chart_name if chart else "(no chart: no successful run)",
         nproc=m["nproc"], cpu=m["cpu"] or "unknown", memory=m["memory_gb"], os=m["os"], python=m["python"],
-        ansible=m["ansible_core"], commit=m["git_commit"], started=results["started"],
+        ansible=m["ansible_core"], commit=commit_text(m), started=results["started"],
         duration=results["duration_s"] / 60, latency=s["latency_ms"], loop_max=fmt_int(s["loop_max"]),
         users=", ".join(fmt_int(u) for u in s["users"]), command=results["command"], loops=loops_text(s),
         parallel=s["parallel"] or "8 (the default)", sample=int(s["sample_seconds"] * 1000),

@@ -341,6 +341,7 @@ def run_all(args):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "runs.jsonl").unlink(missing_ok=True)
     started = time.time()
+    commit_at_start = git_commit()
     if args.jobs <= 1:
         runs = run_lane(args, args.methods, out_dir)
     else:
@@ -352,8 +353,10 @@ def run_all(args):
             runs = [run for future in futures for run in future.result()]
     order = list(METHODS)
     runs.sort(key=lambda r: (r["users"], order.index(r["method"]), ("first", "steady", "any").index(r["case"])))
+    found = machine()
+    found["git_commit_start"] = commit_at_start  # the collection is used in place: it may change during a run
     return dict(
-        machine=machine(),
+        machine=found,
         settings=dict(users=sorted(set(args.users)), jobs=args.jobs, latency_ms=args.latency_ms, loop_max=args.loop_max,
                       first_loop_max=args.first_loop_max, access_ttl=args.access_ttl, methods=args.methods,
                       cases=args.cases, parallel=args.parallel, layout=LAYOUT, sample_seconds=SAMPLE_SECONDS),
@@ -364,12 +367,15 @@ def run_all(args):
     )
 
 
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
 def machine():
-    def run(*cmd):
-        try:
-            return subprocess.run(cmd, capture_output=True, text=True, check=False).stdout.strip()
-        except OSError:
-            return ""
 
     model = ""
     try:
@@ -388,7 +394,7 @@ def machine():
         os=platform.platform(),
         python=platform.python_version(),
         ansible_core=ansible.release.__version__,
-        git_commit=run("git", "-C", str(REPO), "rev-parse", "--short", "HEAD"),
+        git_commit=git_commit(),
     )
 
 
