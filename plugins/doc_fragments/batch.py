@@ -18,8 +18,10 @@ options:
         defaults that each element may override.
       - Mutually exclusive with O(user).
       - All users share one login and one keep-alive connection pool. Every user is read and validated
-        before the first write of the task. A user that fails (bad input, API error) does not stop the
-        others; the task fails at the end and lists each failed user and why.
+        before the first write of the task, and when any user is not valid (see O(on_invalid)) nothing is
+        written. A user whose read or write fails for a passing reason (no answer, HTTP 429 or 5xx after
+        the retries) does not stop the others; the task fails at the end and lists each failed user and
+        why.
       - When a batch names the same user more than once, its entries are applied in order to one
         desired state, written at most once.
     type: list
@@ -35,4 +37,40 @@ options:
         the result of a large batch small).
     type: bool
     default: false
+  report:
+    description:
+      - Write every user's full detail (C(previous), C(current), C(changes), C(msg), C(status)) as JSON to
+        this file on the host that runs the module (the controller, for a task on C(localhost)), whatever
+        O(result_limit) left out of the task result.
+      - "The file holds C(counts), C(check_mode) and C(users), one user per line with sorted keys."
+    type: path
+  result_limit:
+    description:
+      - The largest task result, in characters of its text (C(str())). AWX and the automation controller
+        replace a result longer than their C(MAX_EVENT_RES_DATA) (700,000 by default) with an empty one,
+        C(changed) included.
+      - When the result would be longer, detail is left out in this order until it fits - the per-user
+        C(diff) beyond a quarter of the limit, then C(previous) and C(current) and C(changes) of each
+        entry of RV(results), then the message of each changed user, then whole entries (failed users
+        are listed first). RV(counts) always stays whole; RV(truncated) says what was left out.
+        O(report) keeps everything.
+      - V(0) puts no limit (every user's full detail in the result, as in release 1.0.0).
+    type: int
+    default: 500000
+"""
+
+    # The options of the modules that write (not the info modules).
+    WRITE = r"""
+options:
+  on_invalid:
+    description:
+      - What to do when any user of the task is not valid - bad options, a layout the phone type refuses,
+        an unknown user, permission denied (an HTTP 4xx answer to a read, other than 429).
+      - V(abort) writes nothing at all and fails, naming each invalid user and why; the users that differ
+        are reported as not written (C(blocked)).
+      - V(skip) leaves only the invalid users out, writes the others, and fails at the end naming the
+        invalid users.
+    type: str
+    choices: [abort, skip]
+    default: abort
 """

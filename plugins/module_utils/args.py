@@ -10,6 +10,7 @@ __metaclass__ = type
 from ansible.module_utils.basic import env_fallback
 
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApioClient, PortalClient
+from ansible_collections.telephony.apio.plugins.module_utils.results import DEFAULT_RESULT_LIMIT
 
 DEFAULT_PARALLEL = 8
 MAX_PARALLEL = 64
@@ -53,12 +54,17 @@ def portal_argument_spec():
     return spec
 
 
-def batch_argument_spec():
-    return dict(
+def batch_argument_spec(info=False):
+    spec = dict(
         batch=dict(type="list", elements="dict"),
         parallel=dict(type="int", default=DEFAULT_PARALLEL),
+        report=dict(type="path"),
+        result_limit=dict(type="int", default=DEFAULT_RESULT_LIMIT),
         return_unchanged=dict(type="bool", default=False),
     )
+    if not info:
+        spec["on_invalid"] = dict(type="str", default="abort", choices=["abort", "skip"])
+    return spec
 
 
 AUTH_RULES = {

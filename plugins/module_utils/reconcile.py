@@ -8,13 +8,20 @@ Every module runs the same fixed sequence, for one user or for a batch of thousa
 1. validate each user's options (top-level options are defaults that a batch item may override);
 2. phase "plan", in parallel: read the current state, normalise it, fold the desired options into the
    desired state (``Resource.desired`` normalises and validates), and compare;
-3. phase "apply", in parallel and only when not in check mode: write the users that differ, taking the
+3. plan, then apply: when any user is not valid (bad input, refused by the phone type, unknown user,
+   permission denied), nothing is written at all, unless ``on_invalid=skip`` (then only the invalid
+   users are left out). A read that failed for a passing reason (transport, 5xx, 429 after the
+   retries) only fails that user;
+4. phase "apply", in parallel and only when not in check mode: write the users that differ, taking the
    write's answer (or the emulated state) as the new state;
-4. exit with ``changed``, ``previous``/``current``, the changes in words, ``diff`` and, for a batch,
-   counts and per-user results; fail at the end if any user failed, naming each.
+5. exit with ``changed``, ``previous``/``current``, the changes in words, ``diff`` and, for a batch,
+   counts and per-user results, kept under a size budget (``result.fit``) so that AWX keeps the
+   result; the full per-user detail goes to the ``report`` file when one is asked for. Fail at the end
+   if any user failed, naming each.
 
-Every input error is found in the plan phase, before the first write of the task. A user whose read
-failed is never written. A resource only says how to read, normalise, compare and write itself.
+A user whose read failed is never written. A resource only says how to read, normalise, compare and
+write itself. The engine runs inside a module (``run_module``) or, for roll-outs on the controller,
+inside an action plugin that hands it a module-like object (``Engine(..., module=...)``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -23,6 +30,7 @@ __metaclass__ = type
 
 import copy
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
@@ -35,13 +43,36 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     ApiError,
 )
+from ansible_collections.telephony.apio.plugins.module_utils.results import fit_result, trim_invocation, write_report
 
 SECRET_WORDS = ("password", "secret", "token", "passcode")
 MASK = "********"
+# HTTP statuses of a read that say the input is wrong (unknown user, permission denied, refused), as
+# opposed to a passing failure (transport, 429, 5xx) that only fails the user it happened to.
+INVALID_STATUSES = frozenset((400, 401, 403, 404, 405, 409, 410, 422))
+PROGRESS_INTERVAL = 5.0  # seconds between two progress reports of a long run
 
 
 class InputError(ValueError):
     """Desired state that cannot be applied; found before any write."""
+
+
+class Skip(Exception):
+    """A user the task leaves alone on purpose (no phone, no layout for the phone type), with the reason.
+
+    ``status`` names the kind (for example ``no_phone``), so that callers sort skipped users by data.
+    """
+
+    def __init__(self, reason, status):
+        super(Skip, self).__init__(reason)
+        self.status = status
+
+
+def is_invalid(exc):
+    """Whether a failure of the plan phase is the input's fault: it blocks every write of the task."""
+    if isinstance(exc, InputError):
+        return True
+    return isinstance(exc, ApiError) and exc.status in INVALID_STATUSES
 
 
 class Resource:
@@ -50,11 +81,14 @@ class Resource:
     api = "apio"  # which client: 'apio' or 'portal'
     noun = "resource"  # for messages: "reading <noun>"
     options = {}  # argument spec of one user's options (the single form and each batch item)
+    task_options = {}  # options of the whole task only (not per batch item), e.g. a template library
     info_options = None  # argument spec for the info module (default: the identity options)
     identity = ("tenant", "group", "user")
+    can_skip = False  # whether read/desired may raise Skip (then counts has "skipped")
 
-    def __init__(self, client):
+    def __init__(self, client, task_params=None):
         self.client = client
+        self.task_params = task_params or {}
         self._cache = {}
         self._cache_lock = threading.Lock()
 
@@ -141,12 +175,23 @@ def _is_secret_key(key):
 def module_argument_spec(resource_cls, info=False):
     """Connection options + the user's options (all optional at top level: they are batch defaults)."""
     spec = shared_args.apio_argument_spec() if resource_cls.api == "apio" else shared_args.portal_argument_spec()
-    spec.update(shared_args.batch_argument_spec())
+    spec.update(shared_args.batch_argument_spec(info))
     for name, option in _user_options(resource_cls, info).items():
         option = copy.deepcopy(option)
         option.pop("required", None)
         spec[name] = option
+    if not info:
+        spec.update(copy.deepcopy(resource_cls.task_options))
     return spec
+
+
+def module_rules(resource_cls):
+    """The cross-option rules of a module's argument spec, as AnsibleModule and ArgumentSpecValidator take them."""
+    return dict(
+        mutually_exclusive=[("batch", "user")],
+        required_one_of=[("batch", "user")] + shared_args.AUTH_RULES[resource_cls.api]["required_one_of"],
+        required_together=shared_args.AUTH_RULES[resource_cls.api]["required_together"],
+    )
 
 
 def _user_options(resource_cls, info):
@@ -157,7 +202,7 @@ def _user_options(resource_cls, info):
     return dict((k, v) for k, v in resource_cls.options.items() if k in resource_cls.identity)
 
 
-class _Group:
+class _UserItems:
     """The batch items of one user, folded in order into one desired state and at most one write."""
 
     def __init__(self, index, params):
@@ -169,18 +214,27 @@ class _Group:
         self.current = None
         self.error = None
         self.status = None  # HTTP status of a failed call, for callers that sort failures
+        self.invalid = False  # the failure is the input's (blocks every write of the task)
+        self.skipped = None  # Skip: left alone on purpose
+        self.blocked = False  # differs, but not written because another user is not valid
 
-    def fail(self, exc):
+    def fail(self, exc, invalid=False):
         self.error = "%s: %s" % (self.label, exc)
         self.status = getattr(exc, "status", None)
+        self.invalid = invalid
 
     @property
     def params(self):
         return self.items[-1]
 
     @property
+    def differs(self):
+        return (self.error is None and self.skipped is None and self.before is not None
+                and self.before != self.after)
+
+    @property
     def changed(self):
-        return self.error is None and self.before is not None and self.before != self.after
+        return self.differs and not self.blocked
 
 
 class _Module(AnsibleModule):
@@ -201,20 +255,31 @@ class _Module(AnsibleModule):
                 pass  # not enough options to name the user: the message stands alone
         super(_Module, self).fail_json(msg=msg, **kwargs)
 
+    def _return_formatted(self, kwargs):
+        # Ansible echoes the arguments back as `invocation`: a batch of thousands would double the
+        # result and push it over AWX's limit. The echo is shortened, the result itself is not.
+        kwargs.setdefault("invocation", {"module_args": trim_invocation(self.params)})
+        super(_Module, self)._return_formatted(kwargs)
+
 
 class Engine:
-    """Runs one module invocation: ``Engine(ResourceClass).run()`` or ``.run(info=True)``."""
+    """Runs one module invocation: ``Engine(ResourceClass).run()`` or ``.run(info=True)``.
 
-    def __init__(self, resource_cls, info=False):
+    ``module`` replaces the AnsibleModule (an action plugin passes an object with the same
+    ``params``, ``check_mode``, ``_diff``, ``warn``, ``exit_json`` and ``fail_json``); ``progress`` is
+    called as ``progress(phase, done, total)`` at most every PROGRESS_INTERVAL seconds of a phase and
+    at its end.
+    """
+
+    def __init__(self, resource_cls, info=False, module=None, progress=None):
         self.resource_cls = resource_cls
         self.info = info
-        self.module = _Module(
+        self.progress = progress
+        self.module = module or _Module(
             resource_cls.label,
             argument_spec=module_argument_spec(resource_cls, info),
             supports_check_mode=True,
-            mutually_exclusive=[("batch", "user")],
-            required_one_of=[("batch", "user")] + shared_args.AUTH_RULES[resource_cls.api]["required_one_of"],
-            required_together=shared_args.AUTH_RULES[resource_cls.api]["required_together"],
+            **module_rules(resource_cls)
         )
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
@@ -233,35 +298,37 @@ class Engine:
             self.module.warn("TLS certificate verification is off (validate_certs=false): use this only "
                              "for a test system")
         self.client = shared_args.make_client(resource_cls.api, params)
-        self.resource = resource_cls(self.client)
+        task_params = dict((k, params.get(k)) for k in resource_cls.task_options)
+        self.resource = resource_cls(self.client, task_params)
 
     # -- step 1: users ---------------------------------------------------------------------------
-    def _groups(self):
+    def _users(self):
         params = self.module.params
         user_spec = _user_options(self.resource_cls, self.info)
         defaults = dict((k, params[k]) for k in user_spec if params.get(k) is not None)
         items = params["batch"] if self.is_batch else [{}]
         validator = ArgumentSpecValidator(user_spec)
-        groups, by_identity = [], {}
+        users, by_identity = [], {}
         for index, item in enumerate(items):
             merged = dict(defaults)
             merged.update(item or {})
             result = validator.validate(merged)
             if result.error_messages:
-                group = _Group(index, merged)
-                group.label = self._item_label(index, merged)
-                group.error = "%s: %s" % (group.label, "; ".join(_describe(error) for error in result.errors))
-                groups.append(group)
+                user = _UserItems(index, merged)
+                user.label = self._item_label(index, merged)
+                user.error = "%s: %s" % (user.label, "; ".join(_describe(error) for error in result.errors))
+                user.invalid = True
+                users.append(user)
                 continue
             valid = result.validated_parameters
             key = tuple(valid.get(k) for k in self.resource_cls.identity)
             if key in by_identity:
                 by_identity[key].items.append(valid)
                 continue
-            group = by_identity[key] = _Group(index, valid)
-            group.label = self.resource.label(valid)
-            groups.append(group)
-        return groups
+            user = by_identity[key] = _UserItems(index, valid)
+            user.label = self.resource.label(valid)
+            users.append(user)
+        return users
 
     def _item_label(self, index, item):
         where = "batch[%d]" % index if self.is_batch else "options"
@@ -270,124 +337,204 @@ class Engine:
         except (KeyError, TypeError):
             return where
 
-    # -- steps 2 and 3 ---------------------------------------------------------------------------
-    def _plan(self, group):
+    # -- steps 2 to 4 ----------------------------------------------------------------------------
+    def _plan(self, user):
         try:
-            group.before = self.resource.read(group.items[0])
+            user.before = self.resource.read(user.items[0])
             if self.info:
                 return
-            state = group.before
-            for item in group.items:
+            state = user.before
+            for item in user.items:
                 state = self.resource.desired(state, item)
-            group.after = state
+            user.after = state
+        except Skip as skip:
+            user.skipped = skip
         except (ApiError, InputError) as exc:
-            group.fail(exc)
+            user.fail(exc, invalid=is_invalid(exc))
 
-    def _apply(self, group):
+    def _apply(self, user):
         if self.module.check_mode:
-            group.current = group.after
+            user.current = user.after
             return
         try:
-            group.current = self.resource.write(group.params, group.before, group.after)
+            user.current = self.resource.write(user.params, user.before, user.after)
         except (ApiError, InputError) as exc:
-            group.fail(exc)
+            user.fail(exc)
 
-    def _each(self, work, groups):
-        groups = list(groups)
-        if len(groups) <= 1 or self.module.params["parallel"] == 1:
-            for group in groups:
-                work(group)
-            return
-        with ThreadPoolExecutor(max_workers=min(self.module.params["parallel"], len(groups))) as pool:
-            list(pool.map(work, groups))  # drains the pool and re-raises any unexpected error
+    def _each(self, phase, work, users):
+        users = list(users)
+        tracker = _Progress(self.progress, phase, len(users))
+        if len(users) <= 1 or self.module.params["parallel"] == 1:
+            for user in users:
+                work(user)
+                tracker.step()
+        else:
+            def tracked(user):
+                work(user)
+                tracker.step()
+            with ThreadPoolExecutor(max_workers=min(self.module.params["parallel"], len(users))) as pool:
+                list(pool.map(tracked, users))  # drains the pool and re-raises any unexpected error
+        tracker.done()
 
-    # -- step 4 ----------------------------------------------------------------------------------
     def run(self):
-        groups = self._groups()
-        self._each(self._plan, [g for g in groups if g.error is None])
-        if not self.info:
-            self._each(self._apply, [g for g in groups if g.changed])
+        users = self._users()
+        self._each("read", self._plan, [u for u in users if u.error is None])
         if self.info:
-            return self._exit_info(groups)
-        return self._exit(groups)
+            return self._exit_info(users)
+        invalid = [u for u in users if u.invalid]
+        if invalid and self.module.params["on_invalid"] == "abort":
+            for user in users:
+                user.blocked = user.differs
+        self._each("write", self._apply, [u for u in users if u.changed])
+        return self._exit(users)
 
-    def _entry(self, group):
-        entry = dict((k, group.params.get(k)) for k in self.resource_cls.identity)
-        entry["user_label"] = group.label
-        if group.error is not None:
-            entry.update(failed=True, changed=False, msg=group.error, status=group.status)
-            if group.before is not None:
-                entry["previous"] = sanitise(self.resource.info(group.before))
+    # -- step 5 ----------------------------------------------------------------------------------
+    def _entry(self, user, full=True):
+        entry = dict((k, user.params.get(k)) for k in self.resource_cls.identity)
+        entry["user_label"] = user.label
+        if user.error is not None:
+            entry.update(failed=True, changed=False, msg=user.error, status=user.status)
+            if user.invalid:
+                entry["invalid"] = True
+            if user.before is not None and full:
+                entry["previous"] = sanitise(self.resource.info(user.before))
             return entry
-        changes = self.resource.changes(group.before, group.after) if group.changed else []
-        entry.update(
-            failed=False,
-            changed=group.changed,
-            changes=changes,
-            msg="%s: %s" % (group.label, "; ".join(changes) if changes else "no change"),
-            previous=sanitise(self.resource.info(group.before)),
-            current=sanitise(self.resource.info(group.current if group.changed else group.before)),
-        )
+        if user.skipped is not None:
+            entry.update(failed=False, changed=False, skipped=user.skipped.status,
+                         msg="%s: %s" % (user.label, user.skipped))
+            return entry
+        changes = self.resource.changes(user.before, user.after) if user.differs else []
+        if user.blocked:
+            message = "%s: not written (another user is not valid): %s" % (user.label, "; ".join(changes))
+        else:
+            message = "%s: %s" % (user.label, "; ".join(changes) if changes else "no change")
+        entry.update(failed=False, changed=user.changed, changes=changes, msg=message)
+        if user.blocked:
+            entry["blocked"] = True
+        if full:
+            entry["previous"] = sanitise(self.resource.info(user.before))
+            entry["current"] = sanitise(self.resource.info(user.current if user.changed else user.before))
         return entry
 
-    def _diff(self, group):
-        after = group.current if group.changed else group.before
-        return dict(before_header=group.label, after_header=group.label,
-                    before=sanitise(self.resource.diff_view(group.before)),
+    def _diff(self, user):
+        after = user.current if user.changed else user.before
+        return dict(before_header=user.label, after_header=user.label,
+                    before=sanitise(self.resource.diff_view(user.before)),
                     after=sanitise(self.resource.diff_view(after)))
 
-    def _exit(self, groups):
+    def _counts(self, users):
+        counts = dict(total=len(users), changed=sum(1 for u in users if u.changed),
+                      failed=sum(1 for u in users if u.error is not None))
+        skipped = sum(1 for u in users if u.skipped is not None)
+        if self.resource_cls.can_skip:
+            counts["skipped"] = skipped
+        counts["unchanged"] = counts["total"] - counts["changed"] - counts["failed"] - skipped
+        blocked = sum(1 for u in users if u.blocked)
+        if blocked:
+            counts["unchanged"] -= blocked
+            counts["not_written"] = blocked
+        return counts
+
+    def _exit(self, users):
         module = self.module
-        changed = any(g.changed for g in groups)
-        failed = [g for g in groups if g.error is not None]
+        changed = any(u.changed for u in users)
+        failed = [u for u in users if u.error is not None]
+        blocked = [u for u in users if u.blocked]
         if not self.is_batch:
-            group = groups[0]
-            entry = self._entry(group)
-            if group.error is not None:
-                module.fail_json(msg=group.error, **_only(entry, "previous"))
+            user = users[0]
+            entry = self._entry(user)
+            if user.error is not None:
+                module.fail_json(msg=user.error, **_only(entry, "previous"))
             result = dict(changed=changed, msg=entry["msg"], changes=entry["changes"],
                           previous=entry["previous"], current=entry["current"])
             if module._diff:
-                result["diff"] = self._diff(group)
+                result["diff"] = self._diff(user)
             module.exit_json(**result)
 
-        want_all = module.params["return_unchanged"]
-        results = [self._entry(g) for g in groups if want_all or g.changed or g.error is not None]
-        counts = dict(total=len(groups), changed=sum(1 for g in groups if g.changed), failed=len(failed))
-        counts["unchanged"] = counts["total"] - counts["changed"] - counts["failed"]
-        result = dict(changed=changed, counts=counts, results=results)
+        params = module.params
+        counts = self._counts(users)
+        if params.get("report"):
+            write_report(params["report"], dict(
+                check_mode=module.check_mode, counts=counts,
+                users=[self._entry(u) for u in users]))
+        listed = [u for u in users if u.error is not None or u.skipped is not None
+                  or params["return_unchanged"] or u.differs]
+        result = dict(changed=changed, counts=counts, results=[self._entry(u) for u in listed])
         if module._diff:
-            result["diff"] = [self._diff(g) for g in groups if g.changed]
+            result["diff"] = [self._diff(u) for u in users if u.changed]
         if failed:
-            result["msg"] = "%d of %d users failed (%d changed, %d unchanged): %s" % (
-                counts["failed"], counts["total"], counts["changed"], counts["unchanged"],
-                "; ".join(g.error for g in failed))
+            invalid = [u for u in failed if u.invalid]
+            if blocked:
+                head = ("nothing was written: %d of %d users are not valid (%d that differ were not written)"
+                        % (len(invalid), counts["total"], len(blocked)))
+            else:
+                head = "%d of %d users failed (%d changed, %d unchanged)" % (
+                    counts["failed"], counts["total"], counts["changed"], counts["unchanged"])
+            result["msg"] = "%s: %s" % (head, "; ".join(u.error for u in failed))
+        else:
+            result["msg"] = "%d users: %d changed, %d unchanged" % (counts["total"], counts["changed"],
+                                                                    counts["unchanged"])
+            if counts.get("skipped"):
+                result["msg"] += ", %d skipped" % counts["skipped"]
+        result = fit_result(result, params["result_limit"], report=params.get("report"))
+        if failed:
             module.fail_json(**result)
-        result["msg"] = "%d users: %d changed, %d unchanged" % (counts["total"], counts["changed"],
-                                                                counts["unchanged"])
         module.exit_json(**result)
 
-    def _exit_info(self, groups):
+    def _exit_info(self, users):
         module = self.module
-        failed = [g for g in groups if g.error is not None]
+        failed = [u for u in users if u.error is not None]
         if not self.is_batch:
-            group = groups[0]
-            if group.error is not None:
-                module.fail_json(msg=group.error)
-            module.exit_json(changed=False, **sanitise(self.resource.info(group.before)))
+            user = users[0]
+            if user.error is not None:
+                module.fail_json(msg=user.error)
+            module.exit_json(changed=False, **sanitise(self.resource.info(user.before)))
         results = []
-        for group in groups:
-            entry = dict((k, group.params.get(k)) for k in self.resource_cls.identity)
-            if group.error is not None:
-                entry.update(failed=True, msg=group.error, status=group.status)
+        for user in users:
+            entry = dict((k, user.params.get(k)) for k in self.resource_cls.identity)
+            if user.error is not None:
+                entry.update(failed=True, msg=user.error, status=user.status)
             else:
-                entry.update(sanitise(self.resource.info(group.before)))
+                entry.update(sanitise(self.resource.info(user.before)))
             results.append(entry)
+        if module.params.get("report"):
+            write_report(module.params["report"], dict(users=results))
+        result = dict(changed=False, results=results)
         if failed:
-            module.fail_json(msg="%d of %d users failed: %s" % (len(failed), len(groups),
-                                                                "; ".join(g.error for g in failed)),
-                             results=results)
-        module.exit_json(changed=False, results=results)
+            result["msg"] = "%d of %d users failed: %s" % (len(failed), len(users),
+                                                          "; ".join(u.error for u in failed))
+        result = fit_result(result, module.params["result_limit"], report=module.params.get("report"))
+        if failed:
+            module.fail_json(**result)
+        module.exit_json(**result)
+
+
+class _Progress:
+    """Calls ``report(phase, done, total)`` at most every PROGRESS_INTERVAL seconds, and at the end."""
+
+    def __init__(self, report, phase, total):
+        self.report = report
+        self.phase = phase
+        self.total = total
+        self.done_count = 0
+        self.lock = threading.Lock()
+        self.last = time.monotonic()
+
+    def step(self):
+        if self.report is None:
+            return
+        with self.lock:
+            self.done_count += 1
+            now = time.monotonic()
+            if now - self.last < PROGRESS_INTERVAL:
+                return
+            self.last = now
+            done = self.done_count
+        self.report(self.phase, done, self.total)
+
+    def done(self):
+        if self.report is not None and self.total:
+            self.report(self.phase, self.total, self.total)
 
 
 def _describe(error):

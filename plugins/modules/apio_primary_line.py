@@ -28,6 +28,7 @@ extends_documentation_fragment:
   - telephony.apio.target
   - telephony.apio.connection
   - telephony.apio.batch
+  - telephony.apio.batch.write
   - telephony.apio.attributes
   - telephony.apio.attributes.apio_group
 notes:

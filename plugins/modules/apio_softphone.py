@@ -53,6 +53,7 @@ extends_documentation_fragment:
   - telephony.apio.target.portal
   - telephony.apio.connection.portal
   - telephony.apio.batch
+  - telephony.apio.batch.write
   - telephony.apio.attributes
   - telephony.apio.attributes.portal_group
 seealso:

@@ -200,7 +200,7 @@ def _batch_args(apio, batch, **extra):
                 batch=batch, **extra)
 
 
-def test_batch_counts_results_and_failures(server, apio, run_module):
+def test_batch_with_an_invalid_user_writes_nothing(server, apio, run_module):
     apio.add("changer", keys=SEED_KEYS)
     apio.add("steady", keys=[{"id": 4, "type": "CALLLOG", "label": "calls", "parameter": ""}])
     apio.add("invalid", keys=SEED_KEYS)
@@ -212,18 +212,34 @@ def test_batch_counts_results_and_failures(server, apio, run_module):
     invalid = ("user invalid@foogroup: key 30: id 30 is not a programmable key of phone type "
                "'Telenet-Panasonic-KX-HDV230' (keys 1 to 24)")
     assert result["failed"] is True
-    assert result["changed"] is True
-    assert result["counts"] == {"total": 4, "changed": 1, "unchanged": 1, "failed": 2}
-    assert result["msg"] == f"2 of 4 users failed (1 changed, 1 unchanged): {ghost}; {invalid}"
+    assert result["changed"] is False
+    assert result["counts"] == {"total": 4, "changed": 0, "unchanged": 1, "failed": 2, "not_written": 1}
+    assert result["msg"] == (f"nothing was written: 2 of 4 users are not valid (1 that differ were not written): "
+                             f"{ghost}; {invalid}")
     assert [(r["user"], r["changed"], r["failed"], r["msg"]) for r in result["results"]] == [
-        ("changer", True, False, "user changer@foogroup: key 4 label 'history' -> 'calls'"),
+        ("changer", False, False, "user changer@foogroup: not written (another user is not valid): "
+                                  "key 4 label 'history' -> 'calls'"),
         ("ghost", False, True, ghost),
         ("invalid", False, True, invalid)]
+    assert result["results"][0]["blocked"] is True
     assert result["results"][0]["tenant"] == "foo"
     assert result["results"][0]["group"] == "foogroup"
     assert result["results"][0]["user_label"] == "user changer@foogroup"
+    assert (result["results"][1]["status"], result["results"][1]["invalid"]) == (404, True)
     assert "previous" not in result["results"][1]  # the read failed: nothing to show
-    # Only the changed user is written; every read and validation comes before the first write.
+    assert puts(server) == []
+
+
+def test_batch_on_invalid_skip_writes_the_valid_users(server, apio, run_module):
+    apio.add("changer", keys=SEED_KEYS)
+    apio.add("invalid", keys=SEED_KEYS)
+    batch = [{"user": "changer"}, {"user": "ghost"}, {"user": "invalid", "keys": [{"id": 30, "type": "CALLLOG"}]}]
+    result = run_module(apio_phone_buttons.main, _batch_args(apio, batch, on_invalid="skip"))
+    assert result["failed"] is True
+    assert result["changed"] is True
+    assert result["counts"] == {"total": 3, "changed": 1, "unchanged": 0, "failed": 2}
+    assert result["msg"].startswith("2 of 3 users failed (1 changed, 0 unchanged): user ghost@foogroup: ")
+    # Every read and validation comes before the first write.
     assert puts(server) == [("PUT", BUTTONS.format("changer"))]
     methods = [m for m, unused_path in server.sent()]
     assert methods.index("PUT") == len(methods) - 1
@@ -286,7 +302,7 @@ def test_batch_items_of_one_user_fold_into_one_write(server, apio, run_module):
 def test_batch_item_with_a_bad_value_is_named(server, apio, run_module):
     apio.add("a", keys=SEED_KEYS)
     result = run_module(apio_phone_buttons.main, _batch_args(apio, [{"user": "a"}, {"user": "b", "purge": "maybe"}]))
-    assert result["counts"] == {"total": 2, "changed": 1, "unchanged": 0, "failed": 1}
+    assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
     message = result["results"][1]["msg"]
     assert message.startswith("user b@foogroup (batch[1]): ")
     assert "purge" in message
@@ -344,17 +360,16 @@ def test_softphone_charges(server, portal, run_module):
     assert portal.users[(CUSTOMER, "jdoe")][0]["clientType"] == "mobile"
 
 
-def test_softphone_batch_unknown_device_fails_before_any_write(server, portal, run_module):
+def test_softphone_batch_unknown_device_writes_nothing(server, portal, run_module):
     portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", None)})
     portal.add(CUSTOMER, "asmith", **{"dev-7": ("Mobile", None)})
     result = run_module(apio_softphone.main, dict(portal.args, customer=CUSTOMER, client_type="mobile", batch=[
         {"user": "jdoe", "device": "dev-1"}, {"user": "asmith", "device": "dev-9"}]))
-    assert result["counts"] == {"total": 2, "changed": 1, "unchanged": 0, "failed": 1}
-    assert result["msg"] == (f"1 of 2 users failed (1 changed, 0 unchanged): user asmith (customer {CUSTOMER}): "
+    assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
+    assert result["msg"] == (f"nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+                             f"user asmith (customer {CUSTOMER}): "
                              "device 'dev-9' is not a PBX device of this user (the user's devices: dev-7)")
-    assert puts(server) == [("PUT", DEVICES + "/dev-1/assign")]
-    methods = [m for m, unused_path in server.sent()]
-    assert methods.index("PUT") == len(methods) - 1
+    assert puts(server) == []
 
 
 def test_softphone_info(server, portal, run_module):

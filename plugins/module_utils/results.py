@@ -1,0 +1,122 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What a task result may hold, and the report file that holds everything.
+
+AWX and the automation controller (through ansible-runner) replace a task result whose ``str()`` is
+longer than ``MAX_EVENT_RES_DATA`` (700,000 characters by default) with ``{}``: ``changed`` and the
+failed users would be lost. ``fit_result`` keeps a result under a limit by shedding detail in a fixed
+order, and says what it left out; the report file (``write_report``) keeps every user's full detail.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import tempfile
+
+DEFAULT_RESULT_LIMIT = 500000  # characters of str(result); AWX's default limit is 700,000
+MAX_ECHOED_ITEMS = 20  # longer lists in the `invocation` echo are summarised
+MINIMAL_FIELDS = ("tenant", "group", "user", "customer", "user_label", "changed", "failed", "invalid", "skipped",
+                  "blocked", "status")
+
+
+def _size(value):
+    return len(str(value))
+
+
+def fit_result(result, limit, report=None):
+    """``result`` itself when it fits in ``limit`` characters (0: no limit), else a smaller copy.
+
+    Shed in this order, each step only if still needed: the per-user ``diff`` beyond a quarter of the
+    limit; ``previous``/``current`` of each entry; every field of an entry but who it is and what
+    happened (a failed or skipped user keeps its ``msg``); then the entries that do not fit, failed
+    and skipped ones first kept. ``counts`` always stays whole; ``truncated`` says what was left out.
+    """
+    if not limit or _size(result) <= limit:
+        return result
+    result = dict(result)
+    notes = []
+    where = ("the report file %s" % report) if report else "the report file (option report)"
+    message = result.get("msg") or ""
+    if len(message) > limit // 10:
+        result["msg"] = message[:limit // 10] + " ... (cut: every user's message is in results and %s)" % where
+    diffs = result.get("diff")
+    if isinstance(diffs, list):
+        kept, used = [], 0
+        for diff in diffs:
+            used += _size(diff)
+            if used > limit // 4:
+                break
+            kept.append(diff)
+        if len(kept) < len(diffs):
+            omitted = len(diffs) - len(kept)
+            kept.append({"prepared": "... and %d more users changed: see %s" % (omitted, where)})
+            result["diff"] = kept
+            notes.append("diff of %d users" % omitted)
+    results = result.get("results") or []
+    if _size(result) > limit and results:
+        results = [dict((k, v) for k, v in e.items() if k not in ("previous", "current", "changes")) for e in results]
+        result["results"] = results
+        notes.append("previous, current and changes of each user")
+    if _size(result) > limit and results:
+        results = [_minimal(e) for e in results]
+        result["results"] = results
+        notes.append("the message of each changed user")
+    if _size(result) > limit and results:
+        budget = limit - _size(dict(result, results=[])) - 200
+        kept, used = [], 0
+        # Failed and skipped users first: they are what a reader of a cut result must still see.
+        for entry in sorted(results, key=lambda e: not (e.get("failed") or e.get("skipped"))):
+            used += _size(entry) + 2
+            if used > budget:
+                break
+            kept.append(entry)
+        result["results"] = kept
+        result["results_omitted"] = len(results) - len(kept)
+        notes.append("%d users' entries" % result["results_omitted"])
+    result["truncated"] = "result cut to %d characters (option result_limit): left out %s; see %s" % (
+        limit, ", ".join(notes), where)
+    return result
+
+
+def _minimal(entry):
+    kept = dict((k, entry[k]) for k in MINIMAL_FIELDS if k in entry)
+    if entry.get("failed") or entry.get("skipped"):
+        kept["msg"] = entry.get("msg")
+    return kept
+
+
+def trim_invocation(params):
+    """The module arguments for Ansible's ``invocation`` echo, with long lists summarised."""
+    trimmed = {}
+    for name, value in params.items():
+        if isinstance(value, list) and len(value) > MAX_ECHOED_ITEMS:
+            value = "(%d items, not echoed)" % len(value)
+        trimmed[name] = value
+    return trimmed
+
+
+def write_report(path, report):
+    """Write ``report`` as JSON to ``path`` (atomically): one user per line, keys sorted, so that two
+    reports compare line by line."""
+    path = os.path.abspath(os.path.expanduser(path))
+    directory = os.path.dirname(path)
+    if not os.path.isdir(directory):
+        os.makedirs(directory)
+    users = report.get("users") or []
+    head = dict((k, v) for k, v in report.items() if k != "users")
+    text = json.dumps(head, sort_keys=True)[:-1] + (", " if head else "")
+    text += '"users": [\n%s\n]}\n' % ",\n".join(json.dumps(user, sort_keys=True) for user in users)
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-")
+    try:
+        with os.fdopen(handle, "w") as stream:
+            stream.write(text)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
