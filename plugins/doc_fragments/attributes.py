@@ -52,3 +52,16 @@ attributes:
     membership:
       - telephony.apio.portal
 """
+
+    # Plugins that run on the controller (telephony.apio.attributes.controller).
+    CONTROLLER = r"""
+attributes:
+  action:
+    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
+    support: full
+    details: The whole task runs on the controller; the host of the play is not contacted.
+  async:
+    description: Supports being used with the C(async) keyword.
+    support: none
+"""
+

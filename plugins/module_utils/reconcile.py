@@ -85,6 +85,7 @@ class Resource:
     info_options = None  # argument spec for the info module (default: the identity options)
     identity = ("tenant", "group", "user")
     can_skip = False  # whether read/desired may raise Skip (then counts has "skipped")
+    merged_options = ()  # dict options whose batch item value is merged over the top-level one
 
     def __init__(self, client, task_params=None):
         self.client = client
@@ -312,6 +313,9 @@ class Engine:
         for index, item in enumerate(items):
             merged = dict(defaults)
             merged.update(item or {})
+            for name in self.resource_cls.merged_options:
+                if isinstance(defaults.get(name), dict) and isinstance((item or {}).get(name), dict):
+                    merged[name] = dict(defaults[name], **item[name])
             result = validator.validate(merged)
             if result.error_messages:
                 user = _UserItems(index, merged)
