@@ -52,17 +52,18 @@ class PhoneButtonsRollout(PhoneButtons):
         super(PhoneButtonsRollout, self).__init__(client, task_params)
         self.renderer = Renderer(self.filters)
 
-    def _missing(self, reason, status):
+    def _missing(self, reason, kind, **details):
         if self.task_params.get("on_missing") == "fail":
             return InputError(reason)
-        return Skip(reason, status)
+        # `status` repeats the kind for the phone_buttons role's phone_buttons_result.skipped (1.0.0).
+        return Skip(reason, kind, status=kind, **details)
 
     def read(self, params):
         try:
             return super(PhoneButtonsRollout, self).read(params)
         except ApiError as exc:
             if exc.status == 404 and params["user"] in self._users_of(params["tenant"], params["group"]):
-                raise self._missing("has no phone", "no_phone")
+                raise self._missing("has no phone", "no_phone", template=params["template"], device_type=None)
             raise
 
     def _users_of(self, tenant, group):
@@ -83,7 +84,7 @@ class PhoneButtonsRollout(PhoneButtons):
                 layouts = self.task_params["templates"][params["template"]]
                 raise self._missing("template '%s' has no layout for phone type '%s' (it has: %s)"
                                     % (params["template"], device_type, ", ".join(sorted(layouts)) or "none"),
-                                    "no_template")
+                                    "no_template", template=params["template"], device_type=device_type)
             context = dict(params["vars"])
             context["phone_buttons_user"] = dict(
                 tenant=params["tenant"], group=params["group"], user=params["user"], template=params["template"],

@@ -60,12 +60,13 @@ class InputError(ValueError):
 class Skip(Exception):
     """A user the task leaves alone on purpose (no phone, no layout for the phone type), with the reason.
 
-    ``status`` names the kind (for example ``no_phone``), so that callers sort skipped users by data.
+    ``kind`` names why (for example ``no_phone``), so that callers sort skipped users by data.
     """
 
-    def __init__(self, reason, status):
+    def __init__(self, reason, kind, **details):
         super(Skip, self).__init__(reason)
-        self.status = status
+        self.kind = kind
+        self.details = details  # more fields for the user's entry, e.g. the phone type
 
 
 def is_invalid(exc):
@@ -404,8 +405,10 @@ class Engine:
                 entry["previous"] = sanitise(self.resource.info(user.before))
             return entry
         if user.skipped is not None:
-            entry.update(failed=False, changed=False, skipped=user.skipped.status,
+            entry.update(user.skipped.details)
+            entry.update(failed=False, changed=False, skipped=user.skipped.kind,
                          msg="%s: %s" % (user.label, user.skipped))
+            entry["reason"] = entry["msg"]
             return entry
         changes = self.resource.changes(user.before, user.after) if user.differs else []
         if user.blocked:

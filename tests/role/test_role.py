@@ -29,8 +29,8 @@ def test_check_then_apply_then_steady_state(playbook, sim):
     assert result["check_mode"] is True
     assert result["counts"] == {"total": 6, "changed": 4, "unchanged": 0, "skipped": 2, "failed": 0}
     assert sorted(s["status"] for s in result["skipped"]) == ["no_phone", "no_template"]
-    assert "chunk 1/2: 2 users, 2 would change, 0 failed" in check.output
-    assert "chunk 2/2: 2 users, 2 would change, 0 failed" in check.output
+    assert "Roll the templates out: read 6 of 6 users" in check.output  # progress
+    assert "Roll the templates out: would write 4 of 4 users" in check.output
     assert "+        \"10\": \"BLF 'Assistant' alice@sip.example.com\"" in check.output  # --diff per user
 
     sim.reset()
@@ -75,15 +75,29 @@ def test_unknown_user_and_unrenderable_layout_stop_before_any_write(playbook, si
     assert writes(sim) == []
 
 
-def test_a_user_the_phone_type_refuses_fails_at_the_end_after_the_others(playbook, sim):
+def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
     templates = {"strict": {
         "Yealink-T46S": [{"id": 1, "type": "ONETOUCH", "label": "Boss", "parameter": "065432368"}],  # not on a Yealink
         "Telenet-Panasonic-KX-HDV230": [{"id": 1, "type": "ONETOUCH", "label": "Boss", "parameter": "065432368"}],
     }}
-    users = [{"user": "alice@sip.example.com"}, {"user": "foouser"}]
-    run = playbook(role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates))
+    users = [{"user": "foouser"}, {"user": "alice@sip.example.com"}]
+    play = role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates)
+    run = playbook(play)
     assert run.rc != 0
-    assert "user alice@sip.example.com@foogroup" in run.output and "ONETOUCH" in run.output
+    assert ("nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+            "user alice@sip.example.com@foogroup: key 1: type 'ONETOUCH' is not available on phone type "
+            "'Yealink-T46S'") in run.output
+    assert writes(sim) == []
+    result = run.fact("phone_buttons_result")
+    assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "skipped": 0, "failed": 1, "not_written": 1}
+    assert [(r["user"], r.get("blocked", False), r["failed"]) for r in result["results"]] == [
+        ("foouser", True, False), ("alice@sip.example.com", False, True)]
+
+    # on_invalid=skip: the valid user is written, the invalid one is named, the role fails at the end.
+    skip = playbook(role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates,
+                              phone_buttons_on_invalid="skip"))
+    assert skip.rc != 0
+    assert "user alice@sip.example.com@foogroup: key 1: type 'ONETOUCH'" in skip.output
     assert keys_of(sim, "foo", "foogroup", "foouser") == {1: ("ONETOUCH", "Boss", "065432368")}
     assert keys_of(sim, "foo", "foogroup", "alice@sip.example.com")[3] == ("BLF", "Bob", "bob+1@sip.example.com")
 
