@@ -39,10 +39,14 @@ options:
     default: false
   report:
     description:
-      - Write every user's full detail (C(previous), C(current), C(changes), C(msg), C(status)) as JSON to
-        this file on the host that runs the module (the controller, for a task on C(localhost)), whatever
-        O(result_limit) left out of the task result.
-      - "The file holds C(counts), C(check_mode) and C(users), one user per line with sorted keys."
+      - Write the full detail of the run as JSON to this file on the host that runs the module (the
+        controller, for a task on C(localhost)), whatever O(result_limit) left out of the task result. It is
+        written in check mode too (it is the plan of the dry run), and an earlier file of the same name is
+        removed when the task starts.
+      - "The file holds C(check_mode), C(counts), C(msg), C(changes) (the full entry of each changed user,
+        with C(previous), C(current) and C(changes)), C(not_written) (the users an invalid user kept from
+        being written), C(failed) and C(skipped) (the message of each); an info module writes C(results).
+        Keys are sorted and each list element is on a line of its own."
     type: path
   result_limit:
     description:

@@ -43,7 +43,12 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import (
     REQUESTS_IMPORT_ERROR,
     ApiError,
 )
-from ansible_collections.telephony.apio.plugins.module_utils.results import fit_result, trim_invocation, write_report
+from ansible_collections.telephony.apio.plugins.module_utils.results import (
+    fit_result,
+    remove_report,
+    trim_invocation,
+    write_report,
+)
 
 SECRET_WORDS = ("password", "secret", "token", "passcode")
 MASK = "********"
@@ -382,6 +387,8 @@ class Engine:
         tracker.done()
 
     def run(self):
+        if self.module.params.get("report"):
+            remove_report(self.module.params["report"])  # a run that stops early must not leave an old one
         users = self._users()
         self._each("read", self._plan, [u for u in users if u.error is None])
         if self.info:
@@ -460,10 +467,6 @@ class Engine:
 
         params = module.params
         counts = self._counts(users)
-        if params.get("report"):
-            write_report(params["report"], dict(
-                check_mode=module.check_mode, counts=counts,
-                users=[self._entry(u) for u in users]))
         listed = [u for u in users if u.error is not None or u.skipped is not None
                   or params["return_unchanged"] or u.differs]
         result = dict(changed=changed, counts=counts, results=[self._entry(u) for u in listed])
@@ -483,6 +486,14 @@ class Engine:
                                                                     counts["unchanged"])
             if counts.get("skipped"):
                 result["msg"] += ", %d skipped" % counts["skipped"]
+        if params.get("report"):
+            entries = [self._entry(u) for u in users]
+            write_report(params["report"], dict(
+                check_mode=module.check_mode, counts=counts, msg=result["msg"],
+                changes=[e for e in entries if e.get("changed")],
+                not_written=[e for e in entries if e.get("blocked")],
+                failed=[e["msg"] for e in entries if e.get("failed")],
+                skipped=[e["msg"] for e in entries if e.get("skipped")]))
         result = fit_result(result, params["result_limit"], report=params.get("report"))
         if failed:
             module.fail_json(**result)
@@ -505,7 +516,7 @@ class Engine:
                 entry.update(sanitise(self.resource.info(user.before)))
             results.append(entry)
         if module.params.get("report"):
-            write_report(module.params["report"], dict(users=results))
+            write_report(module.params["report"], dict(results=results))
         result = dict(changed=False, results=results)
         if failed:
             result["msg"] = "%d of %d users failed: %s" % (len(failed), len(users),

@@ -100,23 +100,34 @@ def trim_invocation(params):
 
 
 def write_report(path, report):
-    """Write ``report`` as JSON to ``path`` (atomically): one user per line, keys sorted, so that two
-    reports compare line by line."""
+    """Write ``report`` as JSON to ``path``, atomically: keys sorted, each element of a top-level list
+    on a line of its own, so that two reports compare line by line and a large one stays readable."""
     path = os.path.abspath(os.path.expanduser(path))
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         os.makedirs(directory)
-    users = report.get("users") or []
-    head = dict((k, v) for k, v in report.items() if k != "users")
-    text = json.dumps(head, sort_keys=True)[:-1] + (", " if head else "")
-    text += '"users": [\n%s\n]}\n' % ",\n".join(json.dumps(user, sort_keys=True) for user in users)
+    fields = []
+    for name in sorted(report):
+        value = report[name]
+        if isinstance(value, list) and value:
+            text = "[\n%s\n]" % ",\n".join(json.dumps(item, sort_keys=True) for item in value)
+        else:
+            text = json.dumps(value, sort_keys=True)
+        fields.append("%s: %s" % (json.dumps(name), text))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-")
     try:
         with os.fdopen(handle, "w") as stream:
-            stream.write(text)
+            stream.write("{\n%s\n}\n" % ",\n".join(fields))
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def remove_report(path):
+    """Remove the report of an earlier run, if any."""
+    path = os.path.abspath(os.path.expanduser(path))
+    if os.path.exists(path):
+        os.unlink(path)
