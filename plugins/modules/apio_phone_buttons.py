@@ -154,7 +154,9 @@ msg:
   type: str
   sample: "user foouser@foogroup: key 5 label 'call boss' -> 'call chief'"
 counts:
-  description: Users in the batch by outcome.
+  description:
+    - Users in the batch by outcome. C(not_written), only when an invalid user kept every write from being
+      sent (O(on_invalid=abort)), counts the users that differ and were not written.
   returned: batch form
   type: dict
   sample: {"total": 3, "changed": 1, "unchanged": 2, "failed": 0}
@@ -164,9 +166,23 @@ results:
       C(tenant), C(group), C(user), C(user_label), C(changed), C(failed), C(msg), C(changes),
       C(previous) and C(current). A failed user also has C(status), the HTTP status of
       the call that failed (null for bad input or a transport failure).
+    - An entry of a user that differs but was not written because another user is not valid has
+      C(blocked=true); a failed user whose input is at fault (O(on_invalid)) has C(invalid=true).
+    - Kept under O(result_limit) (see there what is left out first); O(report) has every user in full.
   returned: batch form
   type: list
   elements: dict
+truncated:
+  description:
+    - What O(result_limit) left out of this result, and where to find it (O(report)). Only when the result
+      was cut; RV(counts) is always whole.
+  returned: batch form, when the result was cut
+  type: str
+  sample: "result cut to 500000 characters (option result_limit): left out previous, current and changes of each user; see the report file plan/users.json"
+results_omitted:
+  description: How many entries of RV(results) O(result_limit) left out.
+  returned: batch form, when entries were left out
+  type: int
 """
 
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons

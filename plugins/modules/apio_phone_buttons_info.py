@@ -83,6 +83,17 @@ results:
   returned: batch form
   type: list
   elements: dict
+truncated:
+  description:
+    - What O(result_limit) left out of this result, and where to find it (O(report)). Only when the result
+      was cut; RV(counts) is always whole.
+  returned: batch form, when the result was cut
+  type: str
+  sample: "result cut to 500000 characters (option result_limit): left out the entries of 2000 users; see the report file plan/users.json"
+results_omitted:
+  description: How many entries of RV(results) O(result_limit) left out.
+  returned: batch form, when entries were left out
+  type: int
 """
 
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons

@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: apio_phone_buttons_rollout
 short_description: Roll key templates out to many users' phones, each rendered for the phone's own type
-version_added: 1.1.0
+version_added: 2.0.0
 description:
   - For each user, reads the keys of the user's main phone, picks the layout of the user's O(template) for
     the phone's type (C(deviceType)), merges the user's key overrides by id, renders the Jinja of each
@@ -19,7 +19,7 @@ description:
     phone type read once per task) before the first write. When any user is not valid (a key the phone
     type refuses, a value that cannot be rendered, an unknown template or user, permission denied),
     nothing is written and the task names each invalid user, key and phone type; see O(on_invalid)."
-  - Runs on the controller (an action plugin): all users in one task, one login, O(parallel) requests in
+  - Runs on the controller (an action plugin) - all users in one task, one login, O(parallel) requests in
     flight. Progress is shown every few seconds while the task runs. Connection options that are not set
     are read from the controller's environment variables.
   - This is the engine of the P(telephony.apio.phone_buttons#role) role.
