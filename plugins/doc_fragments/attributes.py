@@ -64,4 +64,3 @@ attributes:
     description: Supports being used with the C(async) keyword.
     support: none
 """
-

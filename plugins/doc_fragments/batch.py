@@ -18,10 +18,10 @@ options:
         defaults that each element may override.
       - Mutually exclusive with O(user).
       - All users share one login and one keep-alive connection pool. Every user is read and validated
-        before the first write of the task, and when any user is not valid (see O(on_invalid)) nothing is
-        written. A user whose read or write fails for a passing reason (no answer, HTTP 429 or 5xx after
-        the retries) does not stop the others; the task fails at the end and lists each failed user and
-        why.
+        before the first write of the task, and when any user is not valid nothing is written (the
+        C(on_invalid) option of the modules that write). A user whose read or write fails for a passing
+        reason (no answer, HTTP 429 or 5xx after the retries) does not stop the others; the task fails at
+        the end and lists each failed user and why.
       - When a batch names the same user more than once, its entries are applied in order to one
         desired state, written at most once.
     type: list
@@ -56,7 +56,7 @@ options:
       - When the result would be longer, detail is left out in this order until it fits - the per-user
         C(diff) beyond a quarter of the limit, then C(previous) and C(current) and C(changes) of each
         entry of RV(results), then the message of each changed user, then whole entries (failed users
-        are listed first). RV(counts) always stays whole; RV(truncated) says what was left out.
+        are listed first). C(counts) always stays whole; C(truncated) says what was left out.
         O(report) keeps everything.
       - V(0) puts no limit (every user's full detail in the result, as in release 1.0.0).
     type: int

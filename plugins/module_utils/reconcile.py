@@ -519,8 +519,8 @@ class Engine:
             write_report(module.params["report"], dict(results=results))
         result = dict(changed=False, results=results)
         if failed:
-            result["msg"] = "%d of %d users failed: %s" % (len(failed), len(users),
-                                                          "; ".join(u.error for u in failed))
+            result["msg"] = "%d of %d users failed: %s" % (
+                len(failed), len(users), "; ".join(u.error for u in failed))
         result = fit_result(result, module.params["result_limit"], report=module.params.get("report"))
         if failed:
             module.fail_json(**result)

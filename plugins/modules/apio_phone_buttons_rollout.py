@@ -71,7 +71,7 @@ options:
   on_missing:
     description:
       - What to do with a user who has no phone, or whose phone type has no layout in the user's template.
-      - V(skip) lists them (RV(counts.skipped), C(skipped) in RV(results)) and goes on.
+      - V(skip) lists them (C(skipped) in RV(counts) and in RV(results)) and goes on.
       - V(fail) counts them as invalid (see O(on_invalid)).
       - A user has no phone when the phone buttons route answers 404 and the group's user listing lists
         the user; a user the listing does not have is unknown, and invalid.
@@ -88,8 +88,6 @@ extends_documentation_fragment:
   - telephony.apio.attributes.controller
 seealso:
   - module: telephony.apio.apio_phone_buttons
-  - role: telephony.apio.phone_buttons
-    description: Roll the shipped or your own templates out to a list of users or to the hosts of a play.
 """
 
 EXAMPLES = r"""
