@@ -113,17 +113,65 @@ def test_user_without_phone(run_tasks, sim):
                                    "the user has no phone linked to him")
 
 
-def test_batch_validates_every_user_before_the_first_write(run_tasks, sim):
+BATCH_WITH_INVALID_USERS = [{"user": "foouser"},
+                            {"user": "alice@sip.example.com", "keys": [{"id": 99, "type": "LINE", "label": "x"}]},
+                            {"user": "nophone"},
+                            {"user": "carol@sip.example.com", "group": "othergroup"},
+                            {"group": "foogroup"}]
+BATCH_USERS = [("foo", "foogroup", "foouser"), ("foo", "foogroup", "alice@sip.example.com"),
+               ("foo", "othergroup", "carol@sip.example.com")]
+ALICE_99 = ("user alice@sip.example.com@foogroup: key 99: id 99 is not a programmable key of phone type "
+            "'Yealink-T46S' (keys 1 to 16)")
+NOPHONE = "user nophone@foogroup: GET phone buttons failed: HTTP 404: the user has no phone linked to him"
+
+
+def test_batch_with_an_invalid_user_reads_every_user_and_writes_nothing(run_tasks, sim):
+    before = {u: sim.user(*u)["device"] for u in BATCH_USERS}
     task = buttons(tenant="foo", group="foogroup", keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}],
-                   batch=[{"user": "foouser"},
-                          {"user": "alice@sip.example.com", "keys": [{"id": 99, "type": "LINE", "label": "x"}]},
-                          {"user": "nophone"},
-                          {"user": "carol@sip.example.com", "group": "othergroup"},
-                          {"group": "foogroup"}])
+                   batch=BATCH_WITH_INVALID_USERS)
+    run = run_tasks([task], diff=True)
+    assert run.rc != 0
+    assert run.status() == "failed"
+    result = run.result()
+    assert result["changed"] is False
+    assert result["counts"] == {"total": 5, "changed": 0, "unchanged": 0, "failed": 3, "not_written": 2}
+    assert result["msg"] == ("nothing was written: 3 of 5 users are not valid (2 that differ were not written): "
+                             + "; ".join([ALICE_99, NOPHONE, "batch[4]: missing required arguments: user"]))
+    assert [(r["user_label"], r["changed"], r["failed"], r.get("blocked", False), r.get("invalid", False))
+            for r in result["results"]] == [
+        ("user foouser@foogroup", False, False, True, False),
+        ("user alice@sip.example.com@foogroup", False, True, False, True),
+        ("user nophone@foogroup", False, True, False, True),
+        ("user carol@sip.example.com@othergroup", False, False, True, False),
+        ("batch[4]", False, True, False, True)]
+    blocked = {r["user"]: r for r in result["results"] if r.get("blocked")}
+    assert {u: r["msg"] for u, r in blocked.items()} == {
+        "foouser": "user foouser@foogroup: not written (another user is not valid): key 6 added: DND_TOGGLE 'dnd'",
+        "carol@sip.example.com": "user carol@sip.example.com@othergroup: not written (another user is not valid): "
+                                 "key 6 added: DND_TOGGLE 'dnd'"}
+    assert all(r["current"] == r["previous"] for r in blocked.values())
+    assert [r["status"] for r in result["results"] if r["failed"]] == [None, 404, None]
+    assert result["diff"] == []
+    # Every user was read (the plan), and nothing was written.
+    log = sim.requests()
+    assert sorted(r["path"] for r in log if r["method"] == "GET" and r["path"].endswith("/phone_buttons/")) == [
+        "/api/v1/tenants/foo/groups/foogroup/users/%s/access_device/phone_buttons/" % u
+        for u in ("alice%40sip.example.com", "foouser", "nophone")] + [
+        "/api/v1/tenants/foo/groups/othergroup/users/carol%40sip.example.com/access_device/phone_buttons/"]
+    assert [r for r in log if r["method"] == "PUT"] == []
+    assert writes(sim) == []
+    assert {u: sim.user(*u)["device"] for u in BATCH_USERS} == before
+
+
+def test_batch_on_invalid_skip_validates_every_user_before_the_first_write(run_tasks, sim):
+    task = buttons(tenant="foo", group="foogroup", keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}],
+                   batch=BATCH_WITH_INVALID_USERS, on_invalid="skip")
     run = run_tasks([task], diff=True)
     assert run.rc != 0
     result = run.result()
     assert result["counts"] == {"total": 5, "changed": 2, "unchanged": 0, "failed": 3}
+    assert result["msg"] == ("3 of 5 users failed (2 changed, 0 unchanged): "
+                             + "; ".join([ALICE_99, NOPHONE, "batch[4]: missing required arguments: user"]))
     failed = [r["msg"] for r in result["results"] if r["failed"]]
     assert len(failed) == 3
     assert "user alice@sip.example.com@foogroup: key 99: id 99 is not a programmable key" in failed[0]
@@ -135,6 +183,8 @@ def test_batch_validates_every_user_before_the_first_write(run_tasks, sim):
     first_put = min(i for i, r in enumerate(log) if r["method"] == "PUT")
     assert all(r["method"] != "GET" or "phone_buttons" not in r["path"] for r in log[first_put:])
     assert len([r for r in log if r["method"] == "PUT"]) == 2
+    assert [k["id"] for k in sim.user("foo", "foogroup", "foouser")["device"]["keys"]] == [4, 5, 6]
+    assert [k["id"] for k in sim.user("foo", "othergroup", "carol@sip.example.com")["device"]["keys"]] == [1, 6]
 
 
 def test_encoded_user_ids_reach_one_segment(run_tasks, sim):

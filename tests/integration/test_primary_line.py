@@ -81,16 +81,43 @@ def test_proxied_prefix_and_machine_token(run_tasks, sim):
     assert sim.counters()["logins"] == 0
 
 
-def test_batch_counts_and_failures(run_tasks, sim):
-    task = {"name": "batch", "telephony.apio.apio_primary_line": {
+NOPHONE = ("user nophone@foogroup: GET primary line port failed: HTTP 404: "
+           "the user has no phone linked to him")
+
+
+def batch_task(**options):
+    return {"name": "batch", "telephony.apio.apio_primary_line": dict({
         "tenant": "foo", "group": "foogroup", "primary": True,
-        "batch": [{"user": "foouser"}, {"user": "nophone"}, {"user": "alice@sip.example.com", "primary": False}]}}
-    run = run_tasks([task])
+        "batch": [{"user": "foouser"}, {"user": "nophone"}, {"user": "alice@sip.example.com", "primary": False}]},
+        **options)}
+
+
+def test_batch_with_a_user_without_phone_writes_nothing(run_tasks, sim):
+    run = run_tasks([batch_task()], diff=True)
+    assert run.rc != 0
+    result = run.result()
+    assert result["changed"] is False
+    assert result["counts"] == {"total": 3, "changed": 0, "unchanged": 1, "failed": 1, "not_written": 1}
+    assert result["msg"] == "nothing was written: 1 of 3 users are not valid (1 that differ were not written): " + NOPHONE
+    assert [(r["user"], r["changed"], r["failed"]) for r in result["results"]] == [
+        ("foouser", False, False), ("nophone", False, True)]
+    blocked, nophone = result["results"]
+    assert blocked["blocked"] is True
+    assert blocked["msg"] == ("user foouser@foogroup: not written (another user is not valid): "
+                              "primary line port false -> true")
+    assert (blocked["previous"], blocked["current"]) == ({"primary": False}, {"primary": False})
+    assert (nophone["status"], nophone["invalid"]) == (404, True)
+    assert result["diff"] == []
+    assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
+    assert writes(sim) == []
+
+
+def test_batch_on_invalid_skip_counts_and_failures(run_tasks, sim):
+    run = run_tasks([batch_task(on_invalid="skip")])
     assert run.rc != 0
     result = run.result()
     assert result["counts"] == {"total": 3, "changed": 1, "unchanged": 1, "failed": 1}
-    assert result["msg"] == ("1 of 3 users failed (1 changed, 1 unchanged): user nophone@foogroup: "
-                             "GET primary line port failed: HTTP 404: the user has no phone linked to him")
+    assert result["msg"] == "1 of 3 users failed (1 changed, 1 unchanged): " + NOPHONE
     assert [(r["user"], r["changed"], r["failed"]) for r in result["results"]] == [
         ("foouser", True, False), ("nophone", False, True)]
     assert result["results"][1]["status"] == 404

@@ -21,15 +21,20 @@ def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, s
     refused = [("foo", "foogroup", "foouser"), ("foo", "foogroup", "alice@sip.example.com"),
                ("bar", "bargroup", "dave@sip.example.com")]
     before = {u: keys_of(sim, *u) for u in refused}
+    carol = keys_of(sim, "foo", "othergroup", "carol@sip.example.com")
+    batch = {"tenant": "foo", "keys": KEYS, "batch": [
+        {"group": "othergroup", "user": "carol@sip.example.com"},
+        {"group": "foogroup", "user": "foouser"},
+        {"group": "foogroup", "user": "alice@sip.example.com"}]}
     tasks = [
         as_account("otheradmin buttons", "apio_phone_buttons", dict(FOOUSER, keys=KEYS)),
         as_account("otheradmin purge", "apio_phone_buttons", dict(FOOUSER, keys=[], purge=True)),
         as_account("otheradmin primary", "apio_primary_line", dict(FOOUSER, primary=True)),
         as_account("otheradmin info", "apio_phone_buttons_info", FOOUSER),
-        as_account("otheradmin batch", "apio_phone_buttons", {"tenant": "foo", "keys": KEYS, "batch": [
-            {"group": "othergroup", "user": "carol@sip.example.com"},
-            {"group": "foogroup", "user": "foouser"},
-            {"group": "foogroup", "user": "alice@sip.example.com"}]}),
+        # A user it may manage next to two it may not: by default nothing is written at all...
+        as_account("otheradmin batch", "apio_phone_buttons", batch),
+        # ...and with on_invalid=skip its own user is written.
+        as_account("otheradmin batch skip", "apio_phone_buttons", dict(batch, on_invalid="skip")),
         as_account("enduser buttons", "apio_phone_buttons", dict(FOOUSER, keys=KEYS)),
         as_account("enduser primary", "apio_primary_line", dict(FOOUSER, primary=True)),
         as_account("tenantadmin other tenant", "apio_phone_buttons", {
@@ -49,15 +54,31 @@ def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, s
                                            "permission denied")
     assert run.result("tenantadmin other tenant")["msg"] == "user dave@sip.example.com@bargroup: " + DENIED
 
+    denied = {"foouser": "user foouser@foogroup: " + DENIED,
+              "alice@sip.example.com": "user alice@sip.example.com@foogroup: " + DENIED}
     batch = run.result("otheradmin batch")
     assert run.status("otheradmin batch") == "failed"
-    assert batch["counts"] == {"total": 3, "changed": 1, "unchanged": 0, "failed": 2}
-    assert {r["user"]: r["msg"] for r in batch["results"] if r["failed"]} == {
-        "foouser": "user foouser@foogroup: " + DENIED,
-        "alice@sip.example.com": "user alice@sip.example.com@foogroup: " + DENIED}
+    assert batch["changed"] is False
+    assert batch["counts"] == {"total": 3, "changed": 0, "unchanged": 0, "failed": 2, "not_written": 1}
+    assert batch["msg"] == ("nothing was written: 2 of 3 users are not valid (1 that differ were not written): "
+                            + "; ".join(denied.values()))
+    assert {r["user"]: r["msg"] for r in batch["results"] if r["failed"]} == denied
+    assert {r["user"]: (r["status"], r["invalid"]) for r in batch["results"] if r["failed"]} == {
+        "foouser": (403, True), "alice@sip.example.com": (403, True)}
+    assert [(r["user"], r["changed"], r["blocked"], r["msg"]) for r in batch["results"] if not r["failed"]] == [
+        ("carol@sip.example.com", False, True, "user carol@sip.example.com@othergroup: not written (another user "
+                                               "is not valid): key 6 added: DND_TOGGLE 'dnd'")]
+    skipped = run.result("otheradmin batch skip")
+    assert run.status("otheradmin batch skip") == "failed"
+    assert skipped["counts"] == {"total": 3, "changed": 1, "unchanged": 0, "failed": 2}
+    assert skipped["msg"] == "2 of 3 users failed (1 changed, 0 unchanged): " + "; ".join(denied.values())
+    assert {r["user"]: r["msg"] for r in skipped["results"] if r["failed"]} == denied
+    assert keys_of(sim, "foo", "othergroup", "carol@sip.example.com") == carol + [
+        {"id": 6, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}]
     assert run.status("tenantadmin own tenant") == "ok" and run.result("tenantadmin own tenant")["changed"]
 
-    # Nothing changed for the refused users; the only writes are the two allowed ones.
+    # Nothing changed for the refused users; the only writes are the two allowed ones (carol's by the
+    # on_invalid=skip batch only).
     assert {u: keys_of(sim, *u) for u in before} == before
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
     assert sorted(w["path"].split("/")[8] for w in writes(sim.requests())) == [

@@ -163,21 +163,31 @@ def seed_view(simulator):
 
 
 @SETTINGS
-@given(batch=buttons_batch())
-def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, seed_view, batch):
+@given(batch=buttons_batch(), on_invalid=st.sampled_from([None, "skip"]))
+def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, seed_view, batch, on_invalid):
     sim = simulator
     sim.reset(state=True)
-    result = module(apio_phone_buttons.main, dict(ADMIN, url=sim.url, tenant="foo", group="foogroup", batch=batch))
+    args = dict(ADMIN, url=sim.url, tenant="foo", group="foogroup", batch=batch)
+    if on_invalid is not None:
+        args["on_invalid"] = on_invalid
+    result = module(apio_phone_buttons.main, args)
     log = sim.requests()
     entries = {r["user"]: r for r in result.get("results", [])}
     verdicts = {item["user"]: judge(item, *seed_view[item["user"]]) for item in batch}
+    failed = sum(1 for v in verdicts.values() if v[0] == "invalid")
+    # By default (on_invalid=abort) one invalid user blocks every write of the task; with on_invalid=skip
+    # the valid users are written all the same.
+    blocking = failed > 0 and on_invalid != "skip"
+    event("on_invalid=%s: %s" % (on_invalid or "default", "no invalid user" if not failed
+                                  else "nothing written" if blocking else "valid users written"))
 
     for user, verdict in verdicts.items():
         event("%s: %s" % (verdict[0], ", ".join(sorted(verdict[1])) if verdict[0] == "invalid" else "ok"))
         final = {k["id"]: k for k in sim.user("foo", "foogroup", user)["device"]["keys"]}
+        entry = entries.get(user)
         if verdict[0] == "invalid":
-            entry = entries.get(user)
             assert entry is not None and entry["failed"], (user, verdict, result)
+            assert entry["invalid"] is True, entry
             assert entry["msg"].startswith("user %s@foogroup" % user), entry["msg"]
             assert any(names(entry["msg"], field) for field in verdict[1]), (verdict[1], entry["msg"])
             assert "Traceback" not in entry["msg"]
@@ -186,8 +196,16 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
                         in w["path"]], "a refused user was written"
         else:
             unused_kind, expected, clean = verdict
-            assert user not in entries or not entries[user]["failed"], entries[user]["msg"]
-            assert final == expected
+            assert entry is None or not entry["failed"], entry["msg"]
+            if blocking:
+                assert final == seed_view[user][1], "a valid user was written next to an invalid one"
+                if entry is not None:
+                    assert (entry["changed"], entry["blocked"]) == (False, True), entry
+                    assert entry["msg"].startswith("user %s@foogroup: not written (another user is not valid): "
+                                                   % user), entry["msg"]
+            else:
+                assert final == expected
+                assert entry is None or "blocked" not in entry, entry
             if clean:
                 assert (user in entries) == (expected != seed_view[user][1]), "changed is wrong"
 
@@ -195,12 +213,23 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
     # write (a 400 there would be input that the module let through).
     gets = [r["seq"] for r in log if r["method"] == "GET"]
     puts = list(writes(log))
+    if blocking:
+        assert puts == [], "a write was sent next to an invalid user"
     if puts:
         assert max(gets) < min(r["seq"] for r in puts)
     assert all(r["status"] == 200 for r in puts), [(r["path"], r["status"]) for r in puts]
-    failed = sum(1 for v in verdicts.values() if v[0] == "invalid")
     assert result["failed"] is (failed > 0)
     assert result["counts"]["failed"] == failed
+    not_written = sorted(u for u, r in entries.items() if r.get("blocked"))
+    assert result["counts"].get("not_written") == (len(not_written) or None)
+    if blocking:
+        assert (result["changed"], result["counts"]["changed"]) == (False, 0)
+        if not_written:
+            head = "nothing was written: %d of %d users are not valid (%d that differ were not written): " % (
+                failed, len(batch), len(not_written))
+        else:
+            head = "%d of %d users failed (0 changed, %d unchanged): " % (failed, len(batch), len(batch) - failed)
+        assert result["msg"].startswith(head), result["msg"]
 
 
 # -- softphone ------------------------------------------------------------------------------------
@@ -253,8 +282,9 @@ def judge_softphone(item, devices):
 
 
 @SETTINGS
-@given(batch=softphone_batch(), jane_desk=st.sampled_from([None, "desktop", "mobile"]))
-def test_softphone_bad_options_are_refused_before_any_write(simulator, module, batch, jane_desk):
+@given(batch=softphone_batch(), jane_desk=st.sampled_from([None, "desktop", "mobile"]),
+       on_invalid=st.sampled_from([None, "skip"]))
+def test_softphone_bad_options_are_refused_before_any_write(simulator, module, batch, jane_desk, on_invalid):
     sim = simulator
     sim.reset(state=True)
     jane = {"roles": ["customer.user.uc", "customer.user.uc.softphone"],
@@ -262,28 +292,60 @@ def test_softphone_bad_options_are_refused_before_any_write(simulator, module, b
                         for d in DEVICES]}
     sim.set_portal_user(CUSTOMER, "jane", jane)
     before = {u: {d["id"]: d["clientType"] for d in sim.portal_user(CUSTOMER, u)["devices"]} for u in ("jdoe", "jane")}
-    result = module(apio_softphone.main, dict(PORTAL_CLIENT, portal_url=sim.url, customer=CUSTOMER, batch=batch))
+    args = dict(PORTAL_CLIENT, portal_url=sim.url, customer=CUSTOMER, batch=batch)
+    if on_invalid is not None:
+        args["on_invalid"] = on_invalid
+    result = module(apio_softphone.main, args)
     log = sim.requests()
     entries = {r["user"]: r for r in result.get("results", [])}
-    for item in batch:
-        user = item["user"]
-        verdict = judge_softphone(item, before[user])
+    verdicts = {item["user"]: judge_softphone(item, before[item["user"]]) for item in batch}
+    failed = sum(1 for v in verdicts.values() if v[0] == "invalid")
+    # By default (on_invalid=abort) one invalid user blocks every write of the task; with on_invalid=skip
+    # the valid users are written all the same.
+    blocking = failed > 0 and on_invalid != "skip"
+    event("on_invalid=%s: %s" % (on_invalid or "default", "no invalid user" if not failed
+                                  else "nothing written" if blocking else "valid users written"))
+    for user, verdict in verdicts.items():
         event("%s: %s" % (verdict[0], ", ".join(sorted(verdict[1])) if verdict[0] == "invalid" else "ok"))
         after = {d["id"]: d["clientType"] for d in sim.portal_user(CUSTOMER, user)["devices"]}
+        entry = entries.get(user)
         if verdict[0] == "invalid":
-            entry = entries.get(user)
-            assert entry is not None and entry["failed"], (item, result)
+            assert entry is not None and entry["failed"], (verdict, result)
+            assert entry["invalid"] is True, entry
             assert entry["msg"].startswith("user %s (customer %s)" % (user, CUSTOMER)), entry["msg"]
             assert any(names(entry["msg"], field) for field in verdict[1]), (verdict[1], entry["msg"])
             assert after == before[user]
             assert not [w for w in writes(log) if "/users/%s/" % user in w["path"]]
         else:
-            assert user not in entries or not entries[user]["failed"], entries[user]["msg"]
-            assert after == verdict[1]
+            assert entry is None or not entry["failed"], entry["msg"]
+            if blocking:
+                assert after == before[user], "a valid user was written next to an invalid one"
+                assert (entry is not None) == (verdict[1] != before[user]), (verdict, entry)
+                if entry is not None:
+                    assert (entry["changed"], entry["blocked"]) == (False, True), entry
+                    assert entry["msg"].startswith("user %s (customer %s): not written (another user is not "
+                                                   "valid): " % (user, CUSTOMER)), entry["msg"]
+            else:
+                assert after == verdict[1]
+                assert entry is None or "blocked" not in entry, entry
     puts = writes(log)
+    if blocking:
+        assert puts == [], "a write was sent next to an invalid user"
     if puts:
         assert max(r["seq"] for r in log if r["method"] == "GET") < min(r["seq"] for r in puts)
     assert all(r["status"] == 201 for r in puts)
+    assert result["failed"] is (failed > 0)
+    assert result["counts"]["failed"] == failed
+    not_written = sorted(u for u, r in entries.items() if r.get("blocked"))
+    assert result["counts"].get("not_written") == (len(not_written) or None)
+    if blocking:
+        assert (result["changed"], result["counts"]["changed"]) == (False, 0)
+        if not_written:
+            head = "nothing was written: %d of %d users are not valid (%d that differ were not written): " % (
+                failed, len(batch), len(not_written))
+        else:
+            head = "%d of %d users failed (0 changed, %d unchanged): " % (failed, len(batch), len(batch) - failed)
+        assert result["msg"].startswith(head), result["msg"]
 
 
 # -- primary line and the module-wide options -----------------------------------------------------
@@ -292,15 +354,35 @@ def test_softphone_bad_options_are_refused_before_any_write(simulator, module, b
                                           ("maybe", False), (2, False), (None, False), ("", False), ([], False)])
 def test_primary_line_value_is_a_boolean_or_refused(sim, module, value, valid):
     batch = [{"user": "foouser", "primary": value}, {"user": "alice@sip.example.com", "primary": True}]
-    result = module(apio_primary_line.main, dict(ADMIN, url=sim.url, tenant="foo", group="foogroup", batch=batch))
-    entry = {r["user"]: r for r in result["results"]}.get("foouser")
+    args = dict(ADMIN, url=sim.url, tenant="foo", group="foogroup", batch=batch)
+    result = module(apio_primary_line.main, args)
+    entries = {r["user"]: r for r in result["results"]}
+    entry = entries.get("foouser")
     if valid:
         assert result["failed"] is False, result["msg"]
     else:
         assert entry["failed"] and entry["msg"].startswith("user foouser@foogroup (batch[0]): ")
         assert names(entry["msg"], "primary"), entry["msg"]
+        assert entry["invalid"] is True
+        # The invalid user blocks the write of the valid one.
+        assert result["msg"] == ("nothing was written: 1 of 2 users are not valid (1 that differ were not "
+                                 "written): " + entry["msg"])
+        assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
+        alice = entries["alice@sip.example.com"]
+        assert (alice["changed"], alice["failed"], alice["blocked"]) == (False, False, True)
+        assert alice["msg"] == ("user alice@sip.example.com@foogroup: not written (another user is not valid): "
+                                "primary line port false -> true")
+        assert writes(sim.requests()) == []
+        assert sim.user("foo", "foogroup", "alice@sip.example.com")["device"]["primaryLinePort"] is False
+        # With on_invalid=skip, the valid user is written all the same.
+        sim.reset()
+        skipped = module(apio_primary_line.main, dict(args, on_invalid="skip"))
+        assert skipped["failed"] is True
+        assert skipped["counts"] == {"total": 2, "changed": 1, "unchanged": 0, "failed": 1}
+        assert skipped["msg"] == "1 of 2 users failed (1 changed, 0 unchanged): " + entry["msg"]
         assert [w["path"] for w in writes(sim.requests())] == [
             "/api/v1/tenants/foo/groups/foogroup/users/alice%40sip.example.com/access_device/primary_line_port/"]
+        assert sim.user("foo", "foogroup", "alice@sip.example.com")["device"]["primaryLinePort"] is True
 
 
 @pytest.mark.parametrize("options, field", [
@@ -324,22 +406,26 @@ def test_bad_module_options_are_refused_before_any_request(sim, module, options,
 
 def test_bad_and_good_users_in_one_real_playbook(run_tasks, sim):
     keys = [{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}]
-    task = {"name": "batch", "telephony.apio.apio_phone_buttons": {
-        "tenant": "foo", "group": "foogroup", "keys": keys, "batch": [
-            {"user": "foouser"},
-            {"user": "alice@sip.example.com", "keys": [{"id": 17, "type": "DND_TOGGLE"}]},
-            {"user": "bob+1@sip.example.com", "keys": [{"id": "six", "type": "DND_TOGGLE"}]},
-            {"user": "carol@sip.example.com", "group": "othergroup", "state": "absent", "purge": True},
-            {"user": "basic@sip.example.com", "keys": [{"id": 1, "type": "CALLLOG", "colour": "red"}]},
-        ]}}
-    run = run_tasks([task], diff=True, verbosity=2)
+    options = {"tenant": "foo", "group": "foogroup", "keys": keys, "batch": [
+        {"user": "foouser"},
+        {"user": "alice@sip.example.com", "keys": [{"id": 17, "type": "DND_TOGGLE"}]},
+        {"user": "bob+1@sip.example.com", "keys": [{"id": "six", "type": "DND_TOGGLE"}]},
+        {"user": "carol@sip.example.com", "group": "othergroup", "state": "absent", "purge": True},
+        {"user": "basic@sip.example.com", "keys": [{"id": 1, "type": "CALLLOG", "colour": "red"}]},
+    ]}
+    foouser = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"
+    seed = sim.user("foo", "foogroup", "foouser")["device"]["keys"]
+
+    # By default the bad users block every write, the good user's too.
+    run = run_tasks([{"name": "batch", "telephony.apio.apio_phone_buttons": options}], diff=True, verbosity=2)
     result = run.result()
     assert run.rc != 0
     # No traceback anywhere; ansible 2.19 puts "(traceback unavailable)" in "exception" of any failure.
     assert "Traceback" not in run.output and "Traceback" not in run.raw_results
     assert result.get("exception", "(traceback unavailable)") == "(traceback unavailable)"
     assert "module_stderr" not in result
-    assert result["counts"] == {"total": 5, "changed": 1, "unchanged": 0, "failed": 4}
+    assert result["changed"] is False
+    assert result["counts"] == {"total": 5, "changed": 0, "unchanged": 0, "failed": 4, "not_written": 1}
     failed = {r["user"]: r["msg"] for r in result["results"] if r["failed"]}
     assert failed == {
         "alice@sip.example.com": "user alice@sip.example.com@foogroup: key 17: id 17 is not a programmable key of "
@@ -353,10 +439,33 @@ def test_bad_and_good_users_in_one_real_playbook(run_tasks, sim):
     assert names(failed["bob+1@sip.example.com"], "id")
     assert failed["basic@sip.example.com"].startswith("user basic@sip.example.com@foogroup (batch[4]): ")
     assert "colour" in failed["basic@sip.example.com"]
+    assert all(r["invalid"] is True for r in result["results"] if r["failed"])
+    assert result["msg"] == ("nothing was written: 4 of 5 users are not valid (1 that differ were not written): "
+                             + "; ".join(r["msg"] for r in result["results"] if r["failed"]))
     for msg in failed.values():
         assert msg in result["msg"]
-    assert [w["path"] for w in writes(sim.requests())] == [
-        "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"]
+    assert [(r["user"], r["changed"], r.get("blocked")) for r in result["results"] if not r["failed"]] == [
+        ("foouser", False, True)]
+    assert result["diff"] == []
+    assert writes(sim.requests()) == []
+    assert sim.user("foo", "foogroup", "foouser")["device"]["keys"] == seed
+
+    # With on_invalid=skip the good user is written and the bad ones are listed.
+    sim.reset()
+    run = run_tasks([{"name": "batch", "telephony.apio.apio_phone_buttons": dict(options, on_invalid="skip")}],
+                    diff=True, verbosity=2)
+    skipped = run.result()
+    assert run.rc != 0
+    assert "Traceback" not in run.output and "Traceback" not in run.raw_results
+    assert skipped["counts"] == {"total": 5, "changed": 1, "unchanged": 0, "failed": 4}
+    assert {r["user"]: r["msg"] for r in skipped["results"] if r["failed"]} == failed
+    assert skipped["msg"] == "4 of 5 users failed (1 changed, 0 unchanged): " + "; ".join(
+        r["msg"] for r in skipped["results"] if r["failed"])
+    for msg in failed.values():
+        assert msg in skipped["msg"]
+    assert [w["path"] for w in writes(sim.requests())] == [foouser]
+    assert sim.user("foo", "foogroup", "foouser")["device"]["keys"] == seed + [
+        {"id": 6, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}]
 
 
 @pytest.mark.parametrize("keys", [[{"id": "six", "type": "DND_TOGGLE"}], [{"type": "DND_TOGGLE"}],
@@ -378,15 +487,17 @@ def test_a_parameter_on_a_type_that_takes_none_is_refused(sim, module):
 
 
 def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
+    primary_batch = {"tenant": "foo", "group": "foogroup", "batch": [{"user": "foouser", "primary": "maybe"},
+                                                                     {"user": "alice@sip.example.com", "primary": True}]}
     tasks = [
         {"name": "softphone batch", "ignore_errors": True, "telephony.apio.apio_softphone": {
             "customer": CUSTOMER, "batch": [{"user": "jdoe", "device": "nope", "client_type": "desktop"},
                                             {"user": "noroles", "device": "dev-x-1", "client_type": "Desktop"}]}},
         {"name": "softphone", "ignore_errors": True, "telephony.apio.apio_softphone": {
             "customer": CUSTOMER, "user": "jdoe", "device": "dev-desk-1", "state": "present"}},
-        {"name": "primary batch", "ignore_errors": True, "telephony.apio.apio_primary_line": {
-            "tenant": "foo", "group": "foogroup", "batch": [{"user": "foouser", "primary": "maybe"},
-                                                            {"user": "alice@sip.example.com", "primary": True}]}},
+        {"name": "primary batch", "ignore_errors": True, "telephony.apio.apio_primary_line": primary_batch},
+        {"name": "primary batch skip", "ignore_errors": True, "telephony.apio.apio_primary_line": dict(
+            primary_batch, on_invalid="skip")},
         {"name": "buttons", "ignore_errors": True, "telephony.apio.apio_phone_buttons": dict(
             FOOUSER, keys=[{"id": 30, "type": "CALLLOG"}, {"id": 2, "type": "DIRECT_CALL"}])},
     ]
@@ -404,7 +515,19 @@ def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
     primary = {r["user"]: r for r in run.result("primary batch")["results"]}
     assert primary["foouser"]["failed"] and names(primary["foouser"]["msg"], "primary")
     assert primary["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
-    assert primary["alice@sip.example.com"]["changed"] is True
+    # The invalid user blocks the write of the valid one, unless on_invalid=skip.
+    assert run.result("primary batch")["msg"] == (
+        "nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+        + primary["foouser"]["msg"])
+    assert (primary["alice@sip.example.com"]["changed"], primary["alice@sip.example.com"]["blocked"]) == (False, True)
+    skipped = {r["user"]: r for r in run.result("primary batch skip")["results"]}
+    # (Ansible lists the accepted booleans from a set: their order differs from one run to the next.)
+    assert skipped["foouser"]["failed"] and names(skipped["foouser"]["msg"], "primary")
+    assert skipped["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
+    assert run.result("primary batch skip")["msg"] == "1 of 2 users failed (1 changed, 0 unchanged): " + (
+        skipped["foouser"]["msg"])
+    assert skipped["alice@sip.example.com"]["changed"] is True
+    assert "blocked" not in skipped["alice@sip.example.com"]
     assert run.result("buttons")["msg"] == (
         "user foouser@foogroup: key 30: id 30 is not a programmable key of phone type 'Telenet-Panasonic-KX-HDV230' "
         "(keys 1 to 24); key 2: type DIRECT_CALL needs a parameter (PhoneNumber); key 2: type DIRECT_CALL needs a "

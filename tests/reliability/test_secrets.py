@@ -163,14 +163,19 @@ def test_failures_of_every_module_show_no_secret(run_tasks, sim, creds):
         # Authenticated, the write refused (a chargeable seat), with a diff.
         task("charged", "apio_softphone", dict(customer=CHARGED_CUSTOMER, user="jdoe", device="dev-desk-1",
                                                client_type="desktop", **portal(creds)), True),
-        # A batch failing for some users, after the others were written.
-        task("batch", "apio_phone_buttons", dict(tenant="foo", group="foogroup", keys=keys, **apio(creds, batch=[
-            {"user": "alice@sip.example.com"}, {"user": "nophone"}, {"user": "ghost"}])), True),
+        # A batch with invalid users (no phone, unknown): by default nothing is written...
+        task("batch blocked", "apio_phone_buttons", dict(tenant="foo", group="foogroup", keys=keys, **apio(
+            creds, batch=[{"user": "alice@sip.example.com"}, {"user": "nophone"}, {"user": "ghost"}])), True),
+        # ...with on_invalid=skip, the batch fails for some users after the others were written.
+        task("batch", "apio_phone_buttons", dict(tenant="foo", group="foogroup", keys=keys, on_invalid="skip",
+                                                 **apio(creds, batch=[{"user": "alice@sip.example.com"},
+                                                                      {"user": "nophone"}, {"user": "ghost"}])), True),
     ]
     run = run_tasks(tasks, diff=True, verbosity=4, apio={}, portal={}, extra_vars=creds.extra_vars())
     assert run.rc == 0, run.output[-3000:]  # every task failed and was ignored
     failed = {name: run.result(name)["msg"] for name in
-              ["primary", "primary info", "buttons", "buttons info", "softphone", "softphone info", "charged", "batch"]}
+              ["primary", "primary info", "buttons", "buttons info", "softphone", "softphone info", "charged",
+               "batch blocked", "batch"]}
     assert all(run.status(name) == "failed" for name in failed), failed
     assert "HTTP 401: invalid credentials" in failed["primary"]
     assert "token was refused" in failed["primary info"]
@@ -179,6 +184,11 @@ def test_failures_of_every_module_show_no_secret(run_tasks, sim, creds):
     assert "invalid_client" in failed["softphone"]
     assert "token was refused" in failed["softphone info"]
     assert "HTTP 402" in failed["charged"]
+    assert failed["batch blocked"] == (
+        "nothing was written: 2 of 3 users are not valid (1 that differ were not written): user nophone@foogroup: "
+        "GET phone buttons failed: HTTP 404: the user has no phone linked to him; user ghost@foogroup: GET phone "
+        "buttons failed: HTTP 404: user not found")
+    assert run.result("batch blocked")["diff"] == []
     assert "2 of 3 users failed" in failed["batch"]
     # The default callback does not print the diff of a failed task; it is in the result, which is searched.
     assert run.result("batch")["diff"][0]["before_header"] == "user alice@sip.example.com@foogroup"
