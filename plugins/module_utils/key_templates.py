@@ -64,7 +64,9 @@ class Renderer:
         key = ("when", str(expression))
         compiled = self.compiled.get(key)
         if compiled is None:
-            compiled = self.compiled[key] = self.env.compile_expression(str(expression))
+            # undefined_to_none=False: a bare undefined name raises, as in a task's `when`, instead of
+            # reading as false and silently leaving the key out.
+            compiled = self.compiled[key] = self.env.compile_expression(str(expression), undefined_to_none=False)
         return bool(compiled(**context))
 
 
@@ -127,18 +129,21 @@ def render_layout(renderer, layout, overrides, where, context):
 
 def _render_key(renderer, key_id, key, context):
     """The key with its Jinja rendered for the user; None when its ``when`` is false."""
+    # Any error while rendering is the template's (a filter given a wrong type raises TypeError, a bad
+    # pattern re.error ...): it makes the user invalid instead of stopping the whole roll-out.
     if "when" in key:
         try:
             if not renderer.test(key["when"], context):
                 return None
-        except TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - see above
             raise TemplateProblem("key %d when: %s" % (key_id, exc))
     rendered = {"id": key_id}
     for field in KEY_FIELDS:
         try:
             rendered[field] = renderer.render(key.get(field, ""), context)
-        except TemplateError as exc:
+        except Exception as exc:  # noqa: BLE001 - see above
             raise TemplateProblem("key %d %s: %s" % (key_id, field, exc))
     if not rendered["type"]:
         raise TemplateProblem("key %d has no type" % key_id)
     return rendered
+

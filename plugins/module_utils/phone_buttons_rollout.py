@@ -26,7 +26,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.key_templates impor
 )
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import IDENTITY_OPTIONS
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Skip
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Skip, is_invalid
 
 
 class PhoneButtonsRollout(PhoneButtons):
@@ -62,18 +62,24 @@ class PhoneButtonsRollout(PhoneButtons):
         try:
             return super(PhoneButtonsRollout, self).read(params)
         except ApiError as exc:
-            if exc.status == 404 and params["user"] in self._users_of(params["tenant"], params["group"]):
+            if exc.status != 404:
+                raise
+            try:
+                listed = params["user"] in self._users_of(params["tenant"], params["group"])
+            except ApiError as listing_error:
+                if is_invalid(listing_error):
+                    raise exc  # the group cannot be listed (unknown, refused): the user is unknown
+                raise listing_error  # a passing failure: this user fails, the others go on
+            if listed:
                 raise self._missing("has no phone", "no_phone", template=params["template"], device_type=None)
             raise
 
     def _users_of(self, tenant, group):
         def load():
-            try:
-                body = self.client.request("GET", self.client.url("tenants", tenant, "groups", group, "users"),
-                                           "users of group %s" % group)
-            except ApiError:
-                return frozenset()  # the group cannot be listed: the user counts as unknown
-            return frozenset(u.get("userId") for u in body.get("users") or [] if isinstance(u, dict))
+            body = self.client.request("GET", self.client.url("tenants", tenant, "groups", group, "users"),
+                                       "users of group %s" % group)
+            users = body.get("users") if isinstance(body, dict) else None
+            return frozenset(u.get("userId") for u in users or [] if isinstance(u, dict))
         return self.cached(("users", tenant, group), load)
 
     def desired(self, current, params):

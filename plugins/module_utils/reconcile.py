@@ -459,6 +459,8 @@ class Engine:
             entry = self._entry(user)
             if user.error is not None:
                 module.fail_json(msg=user.error, **_only(entry, "previous"))
+            if user.skipped is not None:
+                module.exit_json(changed=False, msg=entry["msg"], skipped=user.skipped.kind)
             result = dict(changed=changed, msg=entry["msg"], changes=entry["changes"],
                           previous=entry["previous"], current=entry["current"])
             if module._diff:
@@ -474,9 +476,10 @@ class Engine:
             result["diff"] = [self._diff(u) for u in users if u.changed]
         if failed:
             invalid = [u for u in failed if u.invalid]
-            if blocked:
-                head = ("nothing was written: %d of %d users are not valid (%d that differ were not written)"
-                        % (len(invalid), counts["total"], len(blocked)))
+            if invalid and params["on_invalid"] == "abort":
+                head = "nothing was written: %d of %d users not valid" % (len(invalid), counts["total"])
+                if blocked:
+                    head += ", %s held back" % _users_that_differ(len(blocked))
             else:
                 head = "%d of %d users failed (%d changed, %d unchanged)" % (
                     counts["failed"], counts["total"], counts["changed"], counts["unchanged"])
@@ -560,6 +563,10 @@ def _describe(error):
     if isinstance(error, UnsupportedError):
         return "unsupported parameters: %s" % error.msg
     return error.msg
+
+
+def _users_that_differ(count):
+    return "1 user that differs" if count == 1 else "%d users that differ" % count
 
 
 def _only(entry, *names):

@@ -30,19 +30,26 @@ def _size(value):
 def fit_result(result, limit, report=None):
     """``result`` itself when it fits in ``limit`` characters (0: no limit), else a smaller copy.
 
-    Shed in this order, each step only if still needed: the per-user ``diff`` beyond a quarter of the
-    limit; ``previous``/``current`` of each entry; every field of an entry but who it is and what
-    happened (a failed or skipped user keeps its ``msg``); then the entries that do not fit, failed
-    and skipped ones first kept. ``counts`` always stays whole; ``truncated`` says what was left out.
+    Shed in this order, each step only if still needed: a ``msg`` longer than a tenth of the limit (cut);
+    the per-user ``diff`` beyond a quarter of the limit; ``previous``/``current``/``changes`` of each
+    entry; every field of an entry but who it is and what happened (a failed or skipped user keeps its
+    ``msg``); then the entries that do not fit, failed and skipped ones kept first. ``counts`` always
+    stays whole; ``truncated`` says what was left out.
     """
     if not limit or _size(result) <= limit:
         return result
     result = dict(result)
     notes = []
     where = ("the report file %s" % report) if report else "the report file (option report)"
+
+    def note():
+        return "result cut to %d characters (option result_limit): left out %s; see %s" % (
+            limit, ", ".join(notes), where)
+
     message = result.get("msg") or ""
     if len(message) > limit // 10:
         result["msg"] = message[:limit // 10] + " ... (cut: every user's message is in results and %s)" % where
+        notes.append("the end of msg")
     diffs = result.get("diff")
     if isinstance(diffs, list):
         kept, used = [], 0
@@ -57,28 +64,35 @@ def fit_result(result, limit, report=None):
             result["diff"] = kept
             notes.append("diff of %d users" % omitted)
     results = result.get("results") or []
-    if _size(result) > limit and results:
-        results = [dict((k, v) for k, v in e.items() if k not in ("previous", "current", "changes")) for e in results]
+    detail = ("previous", "current", "changes")
+    if _size(result) > limit and any(k in e for e in results for k in detail):
+        results = [dict((k, v) for k, v in e.items() if k not in detail) for e in results]
         result["results"] = results
         notes.append("previous, current and changes of each user")
-    if _size(result) > limit and results:
+    if _size(result) > limit and any(_minimal(e) != e for e in results):
         results = [_minimal(e) for e in results]
         result["results"] = results
         notes.append("the message of each changed user")
+    result["truncated"] = note()
     if _size(result) > limit and results:
-        budget = limit - _size(dict(result, results=[])) - 200
-        kept, used = [], 0
         # Failed and skipped users first: they are what a reader of a cut result must still see.
-        for entry in sorted(results, key=lambda e: not (e.get("failed") or e.get("skipped"))):
+        ordered = sorted(results, key=lambda e: not (e.get("failed") or e.get("skipped")))
+        budget = limit - _size(dict(result, results=[])) - 100  # 100: results_omitted and its note
+        kept, used = [], 0
+        for entry in ordered:
             used += _size(entry) + 2
             if used > budget:
                 break
             kept.append(entry)
-        result["results"] = kept
-        result["results_omitted"] = len(results) - len(kept)
-        notes.append("%d users' entries" % result["results_omitted"])
-    result["truncated"] = "result cut to %d characters (option result_limit): left out %s; see %s" % (
-        limit, ", ".join(notes), where)
+        notes.append("")
+        while True:
+            result["results"] = kept
+            result["results_omitted"] = len(results) - len(kept)
+            notes[-1] = "%d users' entries" % result["results_omitted"]
+            result["truncated"] = note()
+            if _size(result) <= limit or not kept:
+                break
+            kept = kept[:-1]
     return result
 
 

@@ -135,7 +135,7 @@ def test_batch_with_an_invalid_user_reads_every_user_and_writes_nothing(run_task
     result = run.result()
     assert result["changed"] is False
     assert result["counts"] == {"total": 5, "changed": 0, "unchanged": 0, "failed": 3, "not_written": 2}
-    assert result["msg"] == ("nothing was written: 3 of 5 users are not valid (2 that differ were not written): "
+    assert result["msg"] == ("nothing was written: 3 of 5 users not valid, 2 users that differ held back: "
                              + "; ".join([ALICE_99, NOPHONE, "batch[4]: missing required arguments: user"]))
     assert [(r["user_label"], r["changed"], r["failed"], r.get("blocked", False), r.get("invalid", False))
             for r in result["results"]] == [

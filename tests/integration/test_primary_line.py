@@ -98,7 +98,7 @@ def test_batch_with_a_user_without_phone_writes_nothing(run_tasks, sim):
     result = run.result()
     assert result["changed"] is False
     assert result["counts"] == {"total": 3, "changed": 0, "unchanged": 1, "failed": 1, "not_written": 1}
-    assert result["msg"] == "nothing was written: 1 of 3 users are not valid (1 that differ were not written): " + NOPHONE
+    assert result["msg"] == "nothing was written: 1 of 3 users not valid, 1 user that differs held back: " + NOPHONE
     assert [(r["user"], r["changed"], r["failed"]) for r in result["results"]] == [
         ("foouser", False, False), ("nophone", False, True)]
     blocked, nophone = result["results"]

@@ -60,7 +60,7 @@ def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, s
     assert run.status("otheradmin batch") == "failed"
     assert batch["changed"] is False
     assert batch["counts"] == {"total": 3, "changed": 0, "unchanged": 0, "failed": 2, "not_written": 1}
-    assert batch["msg"] == ("nothing was written: 2 of 3 users are not valid (1 that differ were not written): "
+    assert batch["msg"] == ("nothing was written: 2 of 3 users not valid, 1 user that differs held back: "
                             + "; ".join(denied.values()))
     assert {r["user"]: r["msg"] for r in batch["results"] if r["failed"]} == denied
     assert {r["user"]: (r["status"], r["invalid"]) for r in batch["results"] if r["failed"]} == {

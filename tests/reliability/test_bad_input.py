@@ -218,18 +218,23 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
     if puts:
         assert max(gets) < min(r["seq"] for r in puts)
     assert all(r["status"] == 200 for r in puts), [(r["path"], r["status"]) for r in puts]
+    assert_batch_outcome(result, entries, failed, len(batch), blocking)
+
+
+def assert_batch_outcome(result, entries, failed, total, blocking):
+    """The task's counts and message: failed users counted; with a blocking invalid user, nothing changed
+    and the message says so, with the users held back."""
     assert result["failed"] is (failed > 0)
     assert result["counts"]["failed"] == failed
     not_written = sorted(u for u, r in entries.items() if r.get("blocked"))
     assert result["counts"].get("not_written") == (len(not_written) or None)
     if blocking:
         assert (result["changed"], result["counts"]["changed"]) == (False, 0)
+        head = "nothing was written: %d of %d users not valid" % (failed, total)
         if not_written:
-            head = "nothing was written: %d of %d users are not valid (%d that differ were not written): " % (
-                failed, len(batch), len(not_written))
-        else:
-            head = "%d of %d users failed (0 changed, %d unchanged): " % (failed, len(batch), len(batch) - failed)
-        assert result["msg"].startswith(head), result["msg"]
+            head += ", %s held back" % ("1 user that differs" if len(not_written) == 1
+                                        else "%d users that differ" % len(not_written))
+        assert result["msg"].startswith(head + ": "), result["msg"]
 
 
 # -- softphone ------------------------------------------------------------------------------------
@@ -334,18 +339,7 @@ def test_softphone_bad_options_are_refused_before_any_write(simulator, module, b
     if puts:
         assert max(r["seq"] for r in log if r["method"] == "GET") < min(r["seq"] for r in puts)
     assert all(r["status"] == 201 for r in puts)
-    assert result["failed"] is (failed > 0)
-    assert result["counts"]["failed"] == failed
-    not_written = sorted(u for u, r in entries.items() if r.get("blocked"))
-    assert result["counts"].get("not_written") == (len(not_written) or None)
-    if blocking:
-        assert (result["changed"], result["counts"]["changed"]) == (False, 0)
-        if not_written:
-            head = "nothing was written: %d of %d users are not valid (%d that differ were not written): " % (
-                failed, len(batch), len(not_written))
-        else:
-            head = "%d of %d users failed (0 changed, %d unchanged): " % (failed, len(batch), len(batch) - failed)
-        assert result["msg"].startswith(head), result["msg"]
+    assert_batch_outcome(result, entries, failed, len(batch), blocking)
 
 
 # -- primary line and the module-wide options -----------------------------------------------------
@@ -365,8 +359,8 @@ def test_primary_line_value_is_a_boolean_or_refused(sim, module, value, valid):
         assert names(entry["msg"], "primary"), entry["msg"]
         assert entry["invalid"] is True
         # The invalid user blocks the write of the valid one.
-        assert result["msg"] == ("nothing was written: 1 of 2 users are not valid (1 that differ were not "
-                                 "written): " + entry["msg"])
+        assert result["msg"] == "nothing was written: 1 of 2 users not valid, 1 user that differs held back: " + (
+            entry["msg"])
         assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
         alice = entries["alice@sip.example.com"]
         assert (alice["changed"], alice["failed"], alice["blocked"]) == (False, False, True)
@@ -440,7 +434,7 @@ def test_bad_and_good_users_in_one_real_playbook(run_tasks, sim):
     assert failed["basic@sip.example.com"].startswith("user basic@sip.example.com@foogroup (batch[4]): ")
     assert "colour" in failed["basic@sip.example.com"]
     assert all(r["invalid"] is True for r in result["results"] if r["failed"])
-    assert result["msg"] == ("nothing was written: 4 of 5 users are not valid (1 that differ were not written): "
+    assert result["msg"] == ("nothing was written: 4 of 5 users not valid, 1 user that differs held back: "
                              + "; ".join(r["msg"] for r in result["results"] if r["failed"]))
     for msg in failed.values():
         assert msg in result["msg"]
@@ -517,7 +511,7 @@ def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
     assert primary["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
     # The invalid user blocks the write of the valid one, unless on_invalid=skip.
     assert run.result("primary batch")["msg"] == (
-        "nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+        "nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
         + primary["foouser"]["msg"])
     assert (primary["alice@sip.example.com"]["changed"], primary["alice@sip.example.com"]["blocked"]) == (False, True)
     skipped = {r["user"]: r for r in run.result("primary batch skip")["results"]}

@@ -185,7 +185,7 @@ def test_failures_of_every_module_show_no_secret(run_tasks, sim, creds):
     assert "token was refused" in failed["softphone info"]
     assert "HTTP 402" in failed["charged"]
     assert failed["batch blocked"] == (
-        "nothing was written: 2 of 3 users are not valid (1 that differ were not written): user nophone@foogroup: "
+        "nothing was written: 2 of 3 users not valid, 1 user that differs held back: user nophone@foogroup: "
         "GET phone buttons failed: HTTP 404: the user has no phone linked to him; user ghost@foogroup: GET phone "
         "buttons failed: HTTP 404: user not found")
     assert run.result("batch blocked")["diff"] == []

@@ -84,7 +84,7 @@ def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
     play = role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates)
     run = playbook(play)
     assert run.rc != 0
-    assert ("nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+    assert ("nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
             "user alice@sip.example.com@foogroup: key 1: type 'ONETOUCH' is not available on phone type "
             "'Yealink-T46S'") in run.output
     assert writes(sim) == []

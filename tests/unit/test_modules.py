@@ -214,7 +214,7 @@ def test_batch_with_an_invalid_user_writes_nothing(server, apio, run_module):
     assert result["failed"] is True
     assert result["changed"] is False
     assert result["counts"] == {"total": 4, "changed": 0, "unchanged": 1, "failed": 2, "not_written": 1}
-    assert result["msg"] == (f"nothing was written: 2 of 4 users are not valid (1 that differ were not written): "
+    assert result["msg"] == (f"nothing was written: 2 of 4 users not valid, 1 user that differs held back: "
                              f"{ghost}; {invalid}")
     assert [(r["user"], r["changed"], r["failed"], r["msg"]) for r in result["results"]] == [
         ("changer", False, False, "user changer@foogroup: not written (another user is not valid): "
@@ -366,7 +366,7 @@ def test_softphone_batch_unknown_device_writes_nothing(server, portal, run_modul
     result = run_module(apio_softphone.main, dict(portal.args, customer=CUSTOMER, client_type="mobile", batch=[
         {"user": "jdoe", "device": "dev-1"}, {"user": "asmith", "device": "dev-9"}]))
     assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
-    assert result["msg"] == (f"nothing was written: 1 of 2 users are not valid (1 that differ were not written): "
+    assert result["msg"] == (f"nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
                              f"user asmith (customer {CUSTOMER}): "
                              "device 'dev-9' is not a PBX device of this user (the user's devices: dev-7)")
     assert puts(server) == []
