@@ -172,9 +172,15 @@ def sanitise(value):
     return value
 
 
+_SECRET_KEYS = {}  # key name -> whether it names a secret; a batch asks about the same few names 100,000s of times
+
+
 def _is_secret_key(key):
-    lowered = str(key).lower()
-    return any(word in lowered for word in SECRET_WORDS)
+    found = _SECRET_KEYS.get(key)
+    if found is None:
+        lowered = str(key).lower()
+        found = _SECRET_KEYS[key] = any(word in lowered for word in SECRET_WORDS)
+    return found
 
 
 # -- argument specs --------------------------------------------------------------------------------
@@ -471,7 +477,8 @@ class Engine:
         counts = self._counts(users)
         listed = [u for u in users if u.error is not None or u.skipped is not None
                   or params["return_unchanged"] or u.differs]
-        result = dict(changed=changed, counts=counts, results=[self._entry(u) for u in listed])
+        entries = [self._entry(u) for u in listed]  # built once, for the report and the result
+        result = dict(changed=changed, counts=counts, results=entries)
         if module._diff:
             result["diff"] = [self._diff(u) for u in users if u.changed]
         if failed:
@@ -490,7 +497,6 @@ class Engine:
             if counts.get("skipped"):
                 result["msg"] += ", %d skipped" % counts["skipped"]
         if params.get("report"):
-            entries = [self._entry(u) for u in users]
             write_report(params["report"], dict(
                 check_mode=module.check_mode, counts=counts, msg=result["msg"],
                 changes=[e for e in entries if e.get("changed")],
