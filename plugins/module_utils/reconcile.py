@@ -163,12 +163,18 @@ class _Once:
 
 
 def sanitise(value):
-    """Mask anything that looks like a secret before it reaches a result or a diff."""
+    """Mask anything that looks like a secret before it reaches a result or a diff.
+
+    A value with nothing to mask is returned as it is, not copied: a batch's results hold the states of
+    thousands of users.
+    """
     if isinstance(value, dict):
-        return dict((k, MASK if _is_secret_key(k) and v not in (None, "") else sanitise(v))
-                    for k, v in value.items())
+        masked = dict((k, MASK if _is_secret_key(k) and v not in (None, "") else sanitise(v))
+                      for k, v in value.items())
+        return value if all(masked[k] is v for k, v in value.items()) else masked
     if isinstance(value, list):
-        return [sanitise(v) for v in value]
+        masked = [sanitise(v) for v in value]
+        return value if all(m is v for m, v in zip(masked, value)) else masked
     return value
 
 

@@ -120,18 +120,22 @@ def write_report(path, report):
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         os.makedirs(directory)
-    fields = []
-    for name in sorted(report):
-        value = report[name]
-        if isinstance(value, list) and value:
-            text = "[\n%s\n]" % ",\n".join(json.dumps(item, sort_keys=True) for item in value)
-        else:
-            text = json.dumps(value, sort_keys=True)
-        fields.append("%s: %s" % (json.dumps(name), text))
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-")
     try:
         with os.fdopen(handle, "w") as stream:
-            stream.write("{\n%s\n}\n" % ",\n".join(fields))
+            # Written piece by piece: the report of a large run is megabytes, and need not be one string.
+            stream.write("{")
+            for number, name in enumerate(sorted(report)):
+                value = report[name]
+                stream.write("%s\n%s: " % ("," if number else "", json.dumps(name)))
+                if isinstance(value, list) and value:
+                    stream.write("[")
+                    for position, item in enumerate(value):
+                        stream.write("%s\n%s" % ("," if position else "", json.dumps(item, sort_keys=True)))
+                    stream.write("\n]")
+                else:
+                    stream.write(json.dumps(value, sort_keys=True))
+            stream.write("\n}\n")
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
