@@ -372,7 +372,23 @@ def write(results, docs_path, notes_path=NOTES):
         layout="\n".join("      - %s" % ("{id: %(id)d, type: %(type)s, label: %(label)s, parameter: \"%(parameter)s\"}" % k)
                          for k in s["layout"]),
     )
-    docs_path.write_text(text)
+    docs_path.write_text(text + kept_sections(docs_path))
+
+
+# Sections that other bench scripts write into the same page, between their own markers (e.g.
+# bench/rollout_bench.py's "Fleet roll-out against the floor"): kept as they are when the page is rewritten.
+KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),)
+
+
+def kept_sections(docs_path):
+    old = docs_path.read_text() if docs_path.exists() else ""
+    kept = ""
+    for begin, end in KEPT_MARKERS:
+        start = old.find(begin)
+        stop = old.find(end, start)
+        if start >= 0 and stop >= 0:
+            kept += "\n" + old[start:stop + len(end)] + "\n"
+    return kept
 
 
 TEMPLATE = """# Benchmark: phone buttons for many users

@@ -194,14 +194,16 @@ def ansible_env(timer_file):
     return env
 
 
-def run_playbook(playbook, vars_file, out_dir, name):
-    """Run one playbook under measurement; returns wall time, memory, rc and the callback's record."""
+def run_playbook(playbook, vars_file, out_dir, name, extra_args=()):
+    """Run one playbook under measurement; returns wall time, memory, rc and the callback's record.
+
+    ``extra_args`` go on the ansible-playbook command line after ``-e @vars_file``."""
     timer_file = out_dir / ("%s.timer.json" % name)
     log_file = out_dir / ("%s.log" % name)
     if timer_file.exists():
         timer_file.unlink()
     cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,",
-           str(BENCH / "playbooks" / playbook), "-e", "@%s" % vars_file]
+           str(BENCH / "playbooks" / playbook), "-e", "@%s" % vars_file] + list(extra_args)
     load_before = os.getloadavg()[0]
     with open(log_file, "w") as log:
         started = time.monotonic()

@@ -43,7 +43,8 @@ class CallbackModule(CallbackBase):
     def v2_playbook_on_task_start(self, task, is_conditional):
         self._close_task()
         self.tasks.append(dict(name=task.get_name(), start=time.time(), end=None, items=0, changed_items=0, skipped_items=0,
-                               status=None, result_bytes=None, invocation_bytes=None, results_bytes=None,
+                               status=None, result_bytes=None, result_str_bytes=None, invocation_bytes=None,
+                               results_bytes=None,
                                counts=None, msg=None))
 
     def v2_runner_item_on_ok(self, result):
@@ -62,6 +63,7 @@ class CallbackModule(CallbackBase):
         entry["status"] = status
         res = result._result
         entry["result_bytes"] = _size(res)
+        entry["result_str_bytes"] = len(str(res))  # what str() of the registered result gives
         if "invocation" in res:
             entry["invocation_bytes"] = _size(res["invocation"])
         if isinstance(res.get("results"), list):

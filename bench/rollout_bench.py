@@ -1,0 +1,645 @@
+#!/usr/bin/env python3
+"""The fleet roll-out against the floor (issue 10): the phone_buttons role at 10,000 users, 10 ms latency.
+
+Target: a roll-out where every user's layout differs from the others' (the shipped ``standard``
+template: key 1 is the user's own LINE, and here each user's ``assistant`` var fills a BLF key) runs
+within 1.5x of the floor measured in the same run, in the first convergence and in the steady state;
+one GET per user in the steady state; at most one login per run; peak memory under 300 MB.
+
+The floor, per case:
+  (i)  the wall time of ``ansible-playbook`` running a no-op play (one debug task, gather_facts false),
+  (ii) a bare ``requests.Session`` client with a ThreadPoolExecutor of ``--parallel`` threads, in a
+       process of its own: one login, then per user a GET of the phone buttons and, when the keys differ
+       from the layout the roll-out writes (every user in the first convergence, none in the steady
+       state), a PUT of that layout. Its time is the login and the requests (not its start-up, which
+       (i) stands for).
+  floor = (i) + (ii).
+
+Measured against one simulator (``--users N --latency-ms 10``, day-long tokens), in this order:
+floor client (first convergence, then steady state), the no-op, the role with the users file in the
+play's vars_files (first, steady), the role with the same file as -e @users.yml (first, steady), the
+action task alone (first, steady), the shared-layout module batch of bench/run_bench.py (first, steady), then
+the floor client and the no-op again (the floor used is the mean of the client runs bracketing the
+roll-outs, plus the median of the no-op runs).
+
+    .venv/bin/python bench/rollout_bench.py                    # 10,000 users (make bench-rollout)
+    .venv/bin/python bench/rollout_bench.py --users 300 --no-docs --results /tmp/r.json   # a quick try
+    .venv/bin/python bench/rollout_bench.py --report-only      # re-render the docs section
+
+Writes bench/results/rollout.json and the section "Fleet roll-out against the floor" of
+docs/benchmark.md (between markers; bench/report.py keeps it when it rewrites the rest).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import quote
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(BENCH))
+
+# Helpers of the issue-4 benchmark, reused as they are: the simulator, one measured ansible-playbook run
+# (wall time, process-tree memory, the bench_timer callback's record), the shared-layout batch run.
+from run_bench import (  # noqa: E402
+    GROUP,
+    PASSWORD,
+    TENANT,
+    USERNAME,
+    Simulator,
+    git_commit,
+    machine,
+    measure,
+    run_playbook,
+    user_id,
+    write_vars,
+)
+
+ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
+TEMPLATE = "standard"
+PHONE_TYPES = ("Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300")  # the simulator's i % 3
+RATIO_TARGET = 1.5
+MEMORY_TARGET_MB = 300
+SECTION_TITLE = "## Fleet roll-out against the floor"
+BEGIN = "<!-- rollout-bench:begin (bench/rollout_bench.py writes this section) -->"
+END = "<!-- rollout-bench:end -->"
+CASE_NAMES = {"first": "first convergence", "steady": "steady state"}
+
+
+def assistant_of(i, users):
+    return user_id((i + 1) % users)
+
+
+# -- the users file and the layouts the roll-out should write ---------------------------------------
+
+def write_users_file(path, users, user_vars):
+    """The YAML vars file an operator would keep: phone_buttons_users plus the role-level target."""
+    lines = ["---", "# %d bench users for the phone_buttons role (bench/rollout_bench.py)" % users,
+             "phone_buttons_tenant: %s" % TENANT, "phone_buttons_group: %s" % GROUP,
+             "phone_buttons_template: %s" % TEMPLATE, "phone_buttons_users:"]
+    for i in range(users):
+        if user_vars:
+            lines.append("  - {user: %s, vars: {assistant: %s}}" % (user_id(i), assistant_of(i, users)))
+        else:
+            lines.append("  - {user: %s}" % user_id(i))
+    path.write_text("\n".join(lines) + "\n")
+
+
+def expected_layouts(users, user_vars):
+    """Each user's keys as the roll-out should write them, rendered here independently of the collection
+    (plain jinja2 on the role's vars file), sorted by id: the floor client's PUT bodies."""
+    import jinja2
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!unsafe", lambda loader, node: loader.construct_scalar(node))
+    library = yaml.load(ROLE_VARS.read_text(), Loader=Loader)["phone_buttons_builtin_templates"][TEMPLATE]
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined)
+    compiled = {}
+
+    def render(text, context):
+        text = str(text)
+        if "{{" not in text and "{%" not in text:
+            return text
+        if text not in compiled:
+            compiled[text] = env.from_string(text)
+        return compiled[text].render(context)
+
+    layouts = {}
+    for i in range(users):
+        device_type = PHONE_TYPES[i % 3]
+        context = {"assistant": assistant_of(i, users)} if user_vars else {}
+        context["phone_buttons_user"] = dict(user=user_id(i), tenant=TENANT, group=GROUP, template=TEMPLATE,
+                                             device_type=device_type, vars=dict(context))
+        keys = []
+        for key in library[device_type]:
+            if "when" in key and not env.compile_expression(key["when"])(**context):
+                continue
+            keys.append(dict(id=int(key["id"]), type=key["type"], label=render(key.get("label", ""), context),
+                             parameter=render(key.get("parameter", ""), context)))
+        layouts[user_id(i)] = sorted(keys, key=lambda k: k["id"])
+    return layouts
+
+
+# -- floor (ii): the bare requests client, in a process of its own -------------------------------------
+
+def floor_client_main(argv):
+    """``rollout_bench.py floor-client SPEC.json``: prints one JSON line with its time and counts."""
+    spec = json.loads(Path(argv[0]).read_text())
+    import requests  # imported before the clock starts: floor (i) stands for start-up
+
+    layouts = spec["layouts"]
+    base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
+    cpu0, started = os.times(), time.monotonic()
+    session = requests.Session()
+    answer = session.post(spec["url"] + "/api/v01/auth/login", json={"username": USERNAME, "password": PASSWORD})
+    answer.raise_for_status()
+    session.headers["Authorization"] = "Bearer %s" % answer.json()["access_token"]
+
+    def one(user):
+        url = base + quote(user, safe="") + "/access_device/phone_buttons/"
+        answer = session.get(url)
+        answer.raise_for_status()
+        have = sorted((dict(id=int(k["id"]), type=k.get("type") or "", label=k.get("label") or "",
+                            parameter=k.get("parameter") or "") for k in answer.json()["keys"]),
+                      key=lambda k: k["id"])
+        if have == layouts[user]:
+            return 0
+        session.put(url, json={"keys": layouts[user]}).raise_for_status()
+        return 1
+
+    with ThreadPoolExecutor(max_workers=spec["parallel"]) as pool:
+        puts = sum(pool.map(one, spec["users"]))
+    wall = time.monotonic() - started
+    cpu1 = os.times()
+    print(json.dumps(dict(work_s=round(wall, 3), puts=puts,
+                          cpu_s=round(cpu1.user - cpu0.user + cpu1.system - cpu0.system, 2))))
+    return 0
+
+
+def run_floor_client(sim, spec_file, out_dir, name):
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "floor-client", str(spec_file)],
+                          capture_output=True, text=True, cwd=str(REPO), check=False)
+    wall = time.monotonic() - started
+    (out_dir / ("%s.log" % name)).write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise SystemExit("bench: the floor client failed, see %s" % (out_dir / ("%s.log" % name)))
+    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    run.update(process_wall_s=round(wall, 3), load_before=round(load_before, 2),
+               load_after=round(os.getloadavg()[0], 2), requests=count_requests(sim))
+    return run
+
+
+# -- counting ----------------------------------------------------------------------------------------
+
+def count_requests(sim):
+    """The requests of the last run by route: phone buttons GET and PUT, phone types, the group's user
+    listing, logins (the admin API is never recorded)."""
+    answer = sim.admin("GET", "requests")
+    kinds = dict(button_gets=0, puts=0, phone_type_gets=0, user_list_gets=0, other=0)
+    for request in answer["requests"]:
+        method, path = request["method"], request["path"]
+        if path.endswith("/access_device/phone_buttons/"):
+            kinds["button_gets" if method == "GET" else "puts" if method == "PUT" else "other"] += 1
+        elif method == "GET" and "/configs/phone_types/" in path:
+            kinds["phone_type_gets"] += 1
+        elif method == "GET" and path.endswith("/users/"):
+            kinds["user_list_gets"] += 1
+        elif not path.startswith("/api/v01/auth/"):
+            kinds["other"] += 1
+    counters = answer["counters"]
+    kinds.update(total=counters.get("total", 0), logins=counters.get("logins", 0),
+                 refreshes=counters.get("refreshes", 0), by_status=counters.get("by_status", {}))
+    return kinds
+
+
+def put_bodies(sim):
+    """user id -> the keys of its PUT in the last run, sorted by id."""
+    found = {}
+    for request in sim.admin("GET", "requests?method=PUT")["requests"]:
+        user = request["path"].split("/users/")[1].split("/")[0].replace("%40", "@")
+        keys = (request.get("body") or {}).get("keys") or []
+        found[user] = sorted(({f: k.get(f, "") for f in ("id", "type", "label", "parameter")} for k in keys),
+                             key=lambda k: k["id"])
+    return found
+
+
+def compare_writes(written, layouts):
+    """How many written layouts differ from the floor's (rendered independently), with an example."""
+    wrong = [u for u in sorted(written) if written[u] != layouts.get(u)]
+    return dict(users_written=len(written), differing=len(wrong),
+                example=dict(user=wrong[0], written=written[wrong[0]], expected=layouts.get(wrong[0])) if wrong else None)
+
+
+# -- one roll-out run --------------------------------------------------------------------------------
+
+def measure_playbook(sim, playbook, case, users, vars_file, out_dir, name, task_suffix, extra_args=()):
+    sim.prepare(reset_state=(case == "first"))
+    run = run_playbook(playbook, vars_file, out_dir, name, extra_args)
+    run.update(case=case, users=users, requests=count_requests(sim))
+    main = next((t for t in run["tasks"] if t["name"].endswith(task_suffix)), {})
+    run["task_s"] = round(main["end"] - main["start"], 3) if main.get("end") else None
+    run["counts"] = main.get("counts")
+    run["result_bytes"] = main.get("result_bytes")
+    run["result_str_bytes"] = main.get("result_str_bytes")
+    run["result_results_bytes"] = main.get("results_bytes")
+    run["result_invocation_bytes"] = main.get("invocation_bytes")
+    run["task_msg"] = main.get("msg")
+    if case == "first":
+        run["writes"] = put_bodies(sim)
+    req = run["requests"]
+    print("bench: %-7s %-6s %6d users: rc=%d %.1f s (task %s s)  GET %d (+%d phone types, +%d listings) PUT %d "
+          "logins %d  peak %.0f MB  result %s bytes  load %.1f->%.1f"
+          % (name.rsplit("-", 2)[0], case, users, run["rc"], run["wall_s"], run["task_s"], req["button_gets"],
+             req["phone_type_gets"], req["user_list_gets"], req["puts"], req["logins"], run["peak_tree_mb"],
+             run["result_str_bytes"], run["load_before"], run["load_after"]), flush=True)
+    if run["rc"] != 0:
+        print("bench: the run failed, see %s" % run["log"], flush=True)
+    return run
+
+
+# -- the benchmark -------------------------------------------------------------------------------------
+
+def run_all(args):
+    out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "runs.jsonl").unlink(missing_ok=True)
+    n = args.users
+    started = time.time()
+    commit_start = git_commit()
+    dirty_start = dirty_paths()
+    sim = Simulator(n, args.latency_ms, out_dir / "simulator.log", args.access_ttl)
+    try:
+        users_file = out_dir / ("users-%d.yml" % n)
+        write_users_file(users_file, n, args.user_vars)
+        conn_file = out_dir / ("rollout-vars-%d.json" % n)
+        conn = dict(ansible_python_interpreter=sys.executable, bench_url=sim.url, bench_username=USERNAME,
+                    bench_password=PASSWORD, rollout_users_file=str(users_file))
+        if args.parallel:
+            conn.update(bench_parallel=args.parallel, phone_buttons_parallel=args.parallel)
+        conn_file.write_text(json.dumps(conn))
+        layouts = expected_layouts(n, args.user_vars)
+        spec_file = out_dir / ("floor-client-%d.json" % n)
+        spec_file.write_text(json.dumps(dict(url=sim.url, users=[user_id(i) for i in range(n)], layouts=layouts,
+                                             parallel=args.parallel or 8)))
+        floor = dict(client={"first": [], "steady": []}, noop=[], client_writes=None)
+
+        def floor_round(tag):
+            for case in ("first", "steady"):
+                sim.prepare(reset_state=(case == "first"))
+                run = run_floor_client(sim, spec_file, out_dir, "floor-%s-%s" % (case, tag))
+                if case == "first" and floor["client_writes"] is None:
+                    floor["client_writes"] = compare_writes(put_bodies(sim), layouts)
+                floor["client"][case].append(run)
+                req = run["requests"]
+                print("bench: floor   %-6s %6d users: client %.1f s (process %.1f s, CPU %.1f s)  GET %d PUT %d "
+                      "logins %d  load %.1f->%.1f" % (case, n, run["work_s"], run["process_wall_s"], run["cpu_s"],
+                                                      req["button_gets"], req["puts"], req["logins"],
+                                                      run["load_before"], run["load_after"]), flush=True)
+            for _ in range(args.noop_repeats):
+                sim.prepare(reset_state=False)
+                run = run_playbook("noop.yml", conn_file, out_dir, "noop-%d" % len(floor["noop"]))
+                floor["noop"].append(run)
+                print("bench: floor   no-op ansible-playbook: rc=%d %.2f s  peak %.0f MB  load %.1f->%.1f"
+                      % (run["rc"], run["wall_s"], run["peak_tree_mb"], run["load_before"], run["load_after"]),
+                      flush=True)
+
+        floor_round("before")
+        runs = []
+        # role: the users file in the play's vars_files; role-e: the same file as -e @users.yml.
+        methods = [("role", "role_rollout.yml", ()), ("role-e", "role_rollout_extra.yml", ("-e", "@%s" % users_file))]
+        if not args.no_action:
+            methods.append(("action", "action_rollout.yml", ()))
+        for method, playbook, extra in methods:
+            for case in ("first", "steady"):
+                run = measure_playbook(sim, playbook, case, n, conn_file, out_dir, "%s-%s-%d" % (method, case, n),
+                                       "Roll the templates out", extra)
+                run["method"] = method
+                if "writes" in run:
+                    run["writes_vs_floor"] = compare_writes(run.pop("writes"), layouts)
+                runs.append(run)
+                with open(out_dir / "runs.jsonl", "a") as handle:
+                    handle.write(json.dumps(run) + "\n")
+        if not args.no_batch:
+            batch_vars = out_dir / ("vars-%d.json" % n)
+            write_vars(batch_vars, sim, n, args.parallel)
+            for case in ("first", "steady"):
+                run = measure(sim, "batch", case, n, batch_vars, out_dir)  # run_bench's own (c)
+                run["method"] = "batch"
+                run["result_str_bytes"] = (run["tasks"][-1] if run["tasks"] else {}).get("result_str_bytes")
+                run["requests"] = count_requests(sim)
+                runs.append(run)
+        floor_round("after")
+    finally:
+        sim.stop()
+    found = machine()
+    found.update(git_commit_start=commit_start, uncommitted_start=dirty_start, uncommitted_end=dirty_paths())
+    return dict(
+        machine=found,
+        settings=dict(users=n, latency_ms=args.latency_ms, access_ttl=args.access_ttl, parallel=args.parallel or 8,
+                      user_vars=args.user_vars, template=TEMPLATE, noop_repeats=args.noop_repeats),
+        command=args.command,
+        started=time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
+        duration_s=round(time.time() - started, 1),
+        floor=floor,
+        runs=runs,
+    )
+
+
+def dirty_paths():
+    """Uncommitted changes under plugins/ and roles/ (others work in this tree: the collection is used in place)."""
+    try:
+        out = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "plugins", "roles"],
+                             capture_output=True, text=True, check=False).stdout
+    except OSError:
+        return []
+    return [line.strip() for line in out.splitlines()]
+
+
+# -- evaluation ------------------------------------------------------------------------------------------
+
+def floors(results):
+    """Floor per case: median no-op wall + mean of the client runs (work time), with the parts."""
+    f = results["floor"]
+    noop = statistics.median(r["wall_s"] for r in f["noop"])
+    found = {}
+    for case in ("first", "steady"):
+        client = statistics.mean(r["work_s"] for r in f["client"][case])
+        found[case] = dict(noop_s=round(noop, 3), client_s=round(client, 3), floor_s=round(noop + client, 3),
+                           client_runs=[r["work_s"] for r in f["client"][case]],
+                           noop_runs=[r["wall_s"] for r in f["noop"]])
+    return found
+
+
+ROLE_WAYS = (("role", "users in vars_files"), ("role-e", "users as -e @file"))
+
+
+def evaluate(results):
+    """The verdicts against the targets: list of (target, PASS/MISS, measured in words). The role is
+    judged for each way of passing the users file."""
+    fl = floors(results)
+    n = results["settings"]["users"]
+    verdicts = []
+    for method, way in ROLE_WAYS:
+        role = dict((r["case"], r) for r in results["runs"] if r["method"] == method)
+        for case in ("first", "steady"):
+            run = role.get(case)
+            if run is None:
+                continue
+            ratio = run["wall_s"] / fl[case]["floor_s"]
+            ok = run["rc"] == 0 and ratio <= RATIO_TARGET
+            verdicts.append(("role roll-out (%s) within %.1f× of the floor, %s" % (way, RATIO_TARGET, CASE_NAMES[case]),
+                             ok, "%.2f×: %.1f s against %.1f s (no-op %.1f s + client %.1f s)"
+                             % (ratio, run["wall_s"], fl[case]["floor_s"], fl[case]["noop_s"], fl[case]["client_s"])))
+    roll = [r for r in results["runs"] if r["method"] in ("role", "role-e", "action")]
+    steady = [r for r in roll if r["case"] == "steady"]
+    if steady:
+        ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == 0 and r["requests"]["phone_type_gets"] == 0
+                 and r["requests"]["user_list_gets"] == 0 and r["requests"]["other"] == 0 for r in steady)
+        verdicts.append(("one GET per user in the steady state", ok, "; ".join(
+            "%s: %d phone buttons GETs for %d users, %d PUT, %d phone type GETs, %d listings, %d other"
+            % (r["method"], r["requests"]["button_gets"], n, r["requests"]["puts"], r["requests"]["phone_type_gets"],
+               r["requests"]["user_list_gets"], r["requests"]["other"]) for r in steady)))
+    first = [r for r in roll if r["case"] == "first"]
+    if first:
+        ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == n
+                 and (r.get("writes_vs_floor") or {}).get("differing") == 0 for r in first)
+        verdicts.append(("first convergence: one GET and one PUT per user, the floor's layout", ok, "; ".join(
+            "%s: %d GET, %d PUT (+%d phone type GETs), written layouts that differ from the floor's: %s of %s"
+            % (r["method"], r["requests"]["button_gets"], r["requests"]["puts"], r["requests"]["phone_type_gets"],
+               (r.get("writes_vs_floor") or {}).get("differing"), (r.get("writes_vs_floor") or {}).get("users_written"))
+            for r in first)))
+    logins = [r["requests"]["logins"] for r in roll]
+    verdicts.append(("at most one login per run", bool(roll) and max(logins) <= 1,
+                     "logins per run: %s" % ", ".join("%s %s %d" % (r["method"], r["case"], r["requests"]["logins"])
+                                                      for r in roll)))
+    for method, way in ROLE_WAYS:
+        peaks = [(r["peak_tree_mb"], r) for r in roll if r["method"] == method]
+        if peaks:
+            top, run = max(peaks, key=lambda p: p[0])
+            verdicts.append(("peak memory under %d MB (role, %s)" % (MEMORY_TARGET_MB, way), top < MEMORY_TARGET_MB,
+                             "highest %.0f MB (%s; largest single process %.0f MB)"
+                             % (top, CASE_NAMES[run["case"]], run["peak_largest_mb"])))
+    return verdicts
+
+
+def summary(results):
+    fl = floors(results)
+    lines = ["bench: floor first %.1f s (no-op %.1f + client %.1f), steady %.1f s (no-op %.1f + client %.1f)"
+             % (fl["first"]["floor_s"], fl["first"]["noop_s"], fl["first"]["client_s"], fl["steady"]["floor_s"],
+                fl["steady"]["noop_s"], fl["steady"]["client_s"])]
+    for run in results["runs"]:
+        lines.append("bench: %-6s %-6s %.1f s = %.2fx the floor" % (run["method"], run["case"], run["wall_s"],
+                                                                   run["wall_s"] / fl[run["case"]]["floor_s"]))
+    for name, ok, detail in evaluate(results):
+        lines.append("bench: %s %s: %s" % ("PASS" if ok else "MISS", name, detail))
+    return "\n".join(lines)
+
+
+# -- docs ------------------------------------------------------------------------------------------------
+
+METHOD_LABELS = {
+    "role": "role `telephony.apio.phone_buttons`, users in `vars_files`",
+    "role-e": "the same role, users as `-e @users.yml`",
+    "action": "action `apio_phone_buttons_rollout` alone (same `vars_files`, users as `batch`)",
+    "batch": "module batch, one shared layout (bench (c), for comparison)",
+}
+
+
+def fmt_int(n):
+    return "{:,}".format(n)
+
+
+def fmt_bytes(n):
+    if n is None:
+        return "-"
+    if n >= 2**20:
+        return "%.1f MiB" % (n / 2**20)
+    if n >= 1024:
+        return "%.0f KiB" % (n / 1024)
+    return "%d B" % n
+
+
+def requests_text(req):
+    extra = []
+    if req.get("phone_type_gets"):
+        extra.append("+%d phone type" % req["phone_type_gets"])
+    if req.get("user_list_gets"):
+        extra.append("+%d listing" % req["user_list_gets"])
+    text = fmt_int(req["button_gets"]) + (" (%s)" % ", ".join(extra) if extra else "")
+    return "%s / %s / %d" % (text, fmt_int(req["puts"]), req["logins"])
+
+
+def section(results):
+    fl = floors(results)
+    s, m = results["settings"], results["machine"]
+    n = s["users"]
+    rows = ["| case | method | wall s | ratio to floor | GET / PUT / logins | peak MB tree / largest | result size (str) | load |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for case in ("first", "steady"):
+        f = fl[case]
+        client = results["floor"]["client"][case]
+        req = client[0]["requests"]
+        noop_peak = max(r["peak_tree_mb"] for r in results["floor"]["noop"])
+        rows.append("| %s | **floor** = (i) + (ii) | **%.1f** | 1.00× | %s | - | - | - |"
+                    % (CASE_NAMES[case], f["floor_s"], requests_text(req)))
+        rows.append("| | (i) no-op `ansible-playbook` (median of %d) | %.2f | | 0 / 0 / 0 | %.0f | - | %s |"
+                    % (len(f["noop_runs"]), f["noop_s"], noop_peak,
+                       ", ".join("%.1f→%.1f" % (r["load_before"], r["load_after"]) for r in results["floor"]["noop"][:1])))
+        rows.append("| | (ii) bare `requests` client, %d threads (mean of %s s) | %.1f | | %s | - | - | %s |"
+                    % (s["parallel"], " and ".join("%.1f" % x for x in f["client_runs"]), f["client_s"],
+                       requests_text(req), ", ".join("%.1f→%.1f" % (r["load_before"], r["load_after"]) for r in client)))
+        for run in [r for r in results["runs"] if r["case"] == case]:
+            ratio = run["wall_s"] / f["floor_s"]
+            rows.append("| | %s%s | %.1f | %s%.2f×%s | %s | %.0f / %.0f | %s | %.1f→%.1f |"
+                        % (METHOD_LABELS[run["method"]], "" if run["rc"] == 0 else " (**failed**, rc %d)" % run["rc"],
+                           run["wall_s"], "**" if run["method"].startswith("role") else "", ratio,
+                           "**" if run["method"].startswith("role") else "", requests_text(run["requests"]),
+                           run["peak_tree_mb"], run["peak_largest_mb"], fmt_bytes(run.get("result_str_bytes")),
+                           run["load_before"], run["load_after"]))
+    found = evaluate(results)
+    verdicts = ["| target | result | measured |", "|---|---|---|",
+                "| issue 10 as a whole: every row below | **%s** | %d of %d rows pass |"
+                % ("PASS" if all(ok for _, ok, _ in found) else "MISS", sum(1 for _, ok, _ in found if ok), len(found))]
+    verdicts += ["| %s | **%s** | %s |" % (name, "PASS" if ok else "MISS", detail) for name, ok, detail in found]
+    breakdown = ["| run | before the first task | role argument validation | roll-out task | the other tasks | CPU s |",
+                 "|---|---:|---:|---:|---:|---:|"]
+    for run in results["runs"]:
+        tasks = [t for t in run.get("tasks") or [] if t.get("end")]
+        if run["method"] == "batch" or not tasks:
+            continue
+        main = [t for t in tasks if t["name"].endswith("Roll the templates out")]
+        spec = [t for t in tasks if "Validating arguments against arg spec" in t["name"]]
+        rest = [t for t in tasks if t not in main and t not in spec]
+        span = tasks[-1]["end"] - tasks[0]["start"]
+        breakdown.append("| %s, %s | %.1f s | %s | %s | %s | %.1f |" % (
+            run["method"], CASE_NAMES[run["case"]], run["wall_s"] - span,
+            "%.1f s" % sum(t["end"] - t["start"] for t in spec) if spec else "-",
+            "%.1f s" % sum(t["end"] - t["start"] for t in main) if main else "-",
+            "%.1f s (%d)" % (sum(t["end"] - t["start"] for t in rest), len(rest)) if rest else "-", run["cpu_s"]))
+    loads = [r["load_before"] for r in results["runs"]] + [r["load_after"] for r in results["runs"]]
+    for case in ("first", "steady"):
+        loads += [r["load_before"] for r in results["floor"]["client"][case]]
+    commit = m["git_commit"] if m.get("git_commit_start") in (None, m["git_commit"]) else \
+        "%s (start) to %s (end)" % (m["git_commit_start"], m["git_commit"])
+    dirty = sorted(set(m.get("uncommitted_start", []) + m.get("uncommitted_end", [])))
+    notes = NOTES.read_text().strip() if NOTES.exists() else ""
+    return "\n".join([
+        BEGIN,
+        SECTION_TITLE,
+        "",
+        "Issue 10: the `phone_buttons` role rolling the shipped `standard` template out to %s users, where "
+        "every user's layout differs from the others' (key 1 is the user's own `LINE`%s), against the floor "
+        "measured in the same run on the same simulator (`--latency-ms %g`, day-long tokens). Generated by "
+        "`bench/rollout_bench.py`; the raw numbers are in `bench/results/rollout.json`."
+        % (fmt_int(n), ", and a `BLF` Assistant key takes each user's own `assistant` var" if s["user_vars"] else "",
+           s["latency_ms"]),
+        "",
+        "- **floor** = (i) the wall time of `ansible-playbook` running a no-op play (one `debug` task, "
+        "`gather_facts: false`) + (ii) a bare `requests.Session` client with a `ThreadPoolExecutor` of %d, in a "
+        "process of its own, timed from before its login to its last answer: one login, then per user a GET of the "
+        "phone buttons and, when they differ from the user's layout, a PUT of it (every user in the first "
+        "convergence, none in the steady state). The client's layouts are rendered by the benchmark itself "
+        "(plain jinja2 over `roles/phone_buttons/vars/main.yml`); the roll-out's PUT bodies were compared "
+        "with them user by user. The floor is measured before and after the roll-outs: (ii) is the mean of "
+        "the two client runs, (i) the median of the no-op runs." % s["parallel"],
+        "- **role**: `bench/playbooks/role_rollout.yml`, the users in a YAML vars file loaded with the play's "
+        "`vars_files` (`phone_buttons_users: [{user: user000000@bench.example%s}, ...]`, with "
+        "`phone_buttons_tenant: bench`, `phone_buttons_group: benchgroup`); **role -e**: "
+        "`bench/playbooks/role_rollout_extra.yml`, the same role and the same file passed as `-e @users.yml`. "
+        "First convergence: the simulator state is reset first (every user differs); steady state: the same "
+        "playbook again."
+        % (", vars: {assistant: user000001@bench.example}" if s["user_vars"] else ""),
+        "- **action**: `bench/playbooks/action_rollout.yml`, the `apio_phone_buttons_rollout` task alone with "
+        "the same vars file as `batch` and the role's templates. **module batch**: `bench/playbooks/module_batch.yml` "
+        "of the table above, one layout for all users (no templates), for comparison.",
+        "- **wall s**: the whole `ansible-playbook` process. **GET**: phone buttons reads; phone type reads "
+        "and the group's user listing are shown apart. **peak MB**: as above (PSS sum of the "
+        "`ansible-playbook` process tree / largest single RSS). **result size**: `len(str(result))` of the "
+        "registered result of the roll-out task (the JSON size is in the JSON). **load**: 1-minute load "
+        "average before→after each run.",
+        "",
+        "\n".join(rows),
+        "",
+        "\n".join(verdicts),
+        "",
+        "Where the time of each run went, from the `bench_timer` callback (\"before the first task\" is the "
+        "process start-up, loading the playbook and its vars, and the end of the run):",
+        "",
+        "\n".join(breakdown),
+        "",
+        notes,
+        "",
+        "Machine: %d CPUs (%s), %.1f GiB, %s; Python %s, ansible-core %s; collection at commit %s%s. Run %s, "
+        "%.0f minutes; 1-minute load average between %.1f and %.1f around the runs (shared machine; the "
+        "simulator runs on it too)."
+        % (m["nproc"], m["cpu"] or "unknown CPU", m["memory_gb"], m["os"], m["python"], m["ansible_core"], commit,
+           " with uncommitted changes in %s" % ", ".join(dirty) if dirty else "", results["started"],
+           results["duration_s"] / 60, min(loads), max(loads)),
+        "",
+        "Reproduce:",
+        "",
+        "```",
+        "make bench-rollout     # %s" % results["command"],
+        "```",
+        END,
+    ])
+
+
+# Where the time goes, measured by hand around the run (profiles): kept next to this file, included as is.
+NOTES = BENCH / "rollout_notes.md"
+
+
+def write_docs(results, docs_path):
+    text = docs_path.read_text() if docs_path.exists() else ""
+    block = section(results)
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        tail = rest.split(END, 1)[1]
+        text = head + block + tail
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    docs_path.write_text(text)
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--users", type=int, default=10000, help="users (default: %(default)s)")
+    p.add_argument("--latency-ms", type=float, default=10.0, help="simulator latency per request (default: 10)")
+    p.add_argument("--access-ttl", type=float, default=86400.0, help="access token lifetime (default: a day)")
+    p.add_argument("--parallel", type=int, default=None, help="requests in flight (default: the role's, 8)")
+    p.add_argument("--no-user-vars", dest="user_vars", action="store_false",
+                   help="users without their own assistant var (key 1 is still per user)")
+    p.add_argument("--noop-repeats", type=int, default=2, help="no-op runs per floor round (default: 2)")
+    p.add_argument("--no-action", action="store_true", help="skip the action task alone")
+    p.add_argument("--no-batch", action="store_true", help="skip the shared-layout module batch")
+    p.add_argument("--out-dir", default=str(BENCH / "out" / "rollout"), help="logs and raw runs")
+    p.add_argument("--results", default=str(BENCH / "results" / "rollout.json"))
+    p.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"))
+    p.add_argument("--no-docs", action="store_true")
+    p.add_argument("--report-only", action="store_true", help="only render the docs section from --results")
+    args = p.parse_args(argv)
+    args.command = " ".join(["bench/rollout_bench.py"] + (sys.argv[1:] if argv is None else list(argv)))
+    return args
+
+
+def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["floor-client"]:
+        return floor_client_main(argv[1:])
+    args = parse_args(argv)
+    results_path = Path(args.results)
+    if args.report_only:
+        results = json.loads(results_path.read_text())
+        results["verdicts"] = [dict(target=t, result="PASS" if ok else "MISS", measured=d) for t, ok, d in evaluate(results)]
+        results["floors"] = floors(results)
+        results_path.write_text(json.dumps(results, indent=1))
+    else:
+        results = run_all(args)
+        results["verdicts"] = [dict(target=t, result="PASS" if ok else "MISS", measured=d) for t, ok, d in evaluate(results)]
+        results["floors"] = floors(results)
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(json.dumps(results, indent=1))
+    print(summary(results))
+    if not args.no_docs:
+        write_docs(results, Path(args.docs))
+        print("bench: wrote %s and %s" % (results_path, args.docs))
+    return 0 if all(ok for _, ok, _ in evaluate(results)) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
