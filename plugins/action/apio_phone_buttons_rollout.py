@@ -14,6 +14,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+import os
+
+import yaml
+
 from ansible.module_utils.basic import remove_values
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
@@ -28,6 +33,29 @@ from ansible_collections.telephony.apio.plugins.module_utils.reconcile import (
 )
 
 display = Display()
+
+try:
+    _YamlLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _YamlLoader = yaml.SafeLoader
+
+
+def load_users_file(path):
+    """The users of a YAML or JSON file: a list of batch elements (dictionaries).
+
+    Read here rather than as an Ansible variable: ansible-core templates, copies and (for play
+    vars_files) parses again a variable of thousands of users for every task that can see it.
+    """
+    try:
+        with open(os.path.expanduser(path)) as stream:
+            users = json.load(stream) if path.endswith(".json") else yaml.load(stream, Loader=_YamlLoader)
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        raise ValueError("users_file %s cannot be read: %s" % (path, exc))
+    if isinstance(users, dict) and list(users) == ["users"]:
+        users = users["users"]  # the file may also hold {users: [...]}
+    if not isinstance(users, list) or not all(isinstance(u, dict) for u in users):
+        raise ValueError("users_file %s must hold a list of users (dictionaries)" % path)
+    return users
 
 
 def _ansible_filters():
@@ -82,8 +110,16 @@ class ActionModule(ActionBase):
         if not HAS_JINJA2:  # pragma: no cover - jinja2 comes with ansible-core
             result.update(failed=True, msg="apio_phone_buttons_rollout needs the Python library jinja2")
             return result
+        args = dict(self._task.args)
+        users_file = args.pop("users_file", None)
+        if users_file:
+            try:
+                args["batch"] = list(args.get("batch") or []) + load_users_file(str(users_file))
+            except ValueError as exc:
+                result.update(failed=True, msg=str(exc))
+                return result
         validator = ArgumentSpecValidator(module_argument_spec(_Rollout), **module_rules(_Rollout))
-        checked = validator.validate(dict(self._task.args))
+        checked = validator.validate(args)
         no_log_values = checked._no_log_values
         if checked.error_messages:
             result.update(failed=True, msg="; ".join(checked.error_messages))

@@ -68,6 +68,15 @@ options:
       - V(false), the layout's keys are set and the phone's other keys are kept.
     type: bool
     default: true
+  users_file:
+    description:
+      - A YAML or JSON file on the controller with more users - a list of dictionaries with the same fields
+        as the elements of O(batch) (or a dictionary whose only key, C(users), holds that list). They are
+        added to O(batch); the top-level options are their defaults too.
+      - For thousands of users, a file is much faster than a variable - ansible-core templates and copies a
+        variable of that size for every task that can see it (a play's C(vars_files) is even parsed again
+        for each task), whereas this file is read once, by this task.
+    type: path
   on_missing:
     description:
       - What to do with a user who has no phone, or whose phone type has no layout in the user's template.

@@ -150,3 +150,31 @@ def test_argument_specs_reject_bad_input(playbook, sim):
     assert run.rc != 0
     assert "phone_buttons_on_missing" in run.output and "phone_buttons_chunk_size" in run.output
     assert sim.requests() == []
+
+
+def test_users_from_a_file_with_the_role_level_defaults(playbook, sim, tmp_path):
+    users_file = tmp_path / "users.yml"
+    users_file.write_text(textwrap.dedent("""\
+        - user: foouser
+          vars: {assistant: alice@sip.example.com}
+        - {user: carol@sip.example.com, group: othergroup}
+        """))
+    run = playbook(role_play([{"user": "bob+1@sip.example.com"}], phone_buttons_users_file=str(users_file),
+                             phone_buttons_vars={"reception_number": "1000"}))
+    assert run.rc == 0, run.output
+    assert run.fact("phone_buttons_result")["counts"] == {"total": 3, "changed": 3, "unchanged": 0, "skipped": 0,
+                                                          "failed": 0}
+    # The file's users took the role-level group and vars (merged with their own).
+    assert keys_of(sim, "foo", "foogroup", "foouser")[10] == ("BLF", "Assistant", "alice@sip.example.com")
+    assert keys_of(sim, "foo", "foogroup", "foouser")[9] == ("DIRECT_CALL", "Reception", "1000")
+    assert keys_of(sim, "foo", "othergroup", "carol@sip.example.com")[1] == ("LINE", "Line", "carol@sip.example.com")
+    assert keys_of(sim, "foo", "foogroup", "bob+1@sip.example.com")[1] == ("LINE", "Line", "bob+1@sip.example.com")
+
+
+def test_a_users_file_that_is_not_a_list_of_users_is_refused(playbook, sim, tmp_path):
+    users_file = tmp_path / "users.yml"
+    users_file.write_text("user: foouser\n")
+    run = playbook(role_play([], phone_buttons_users_file=str(users_file)))
+    assert run.rc != 0
+    assert "users_file %s must hold a list of users (dictionaries)" % users_file in run.output
+    assert sim.requests() == []
