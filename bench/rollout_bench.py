@@ -93,6 +93,17 @@ def write_users_file(path, users, user_vars):
     path.write_text("\n".join(lines) + "\n")
 
 
+def write_users_list(path, users, user_vars):
+    """The same users as a plain YAML list, for phone_buttons_users_file."""
+    lines = ["---"]
+    for i in range(users):
+        if user_vars:
+            lines.append("- {user: %s, vars: {assistant: %s}}" % (user_id(i), assistant_of(i, users)))
+        else:
+            lines.append("- {user: %s}" % user_id(i))
+    path.write_text("\n".join(lines) + "\n")
+
+
 def expected_layouts(users, user_vars):
     """Each user's keys as the roll-out should write them, rendered here independently of the collection
     (plain jinja2 on the role's vars file), sorted by id: the floor client's PUT bodies."""
@@ -264,9 +275,11 @@ def run_all(args):
     try:
         users_file = out_dir / ("users-%d.yml" % n)
         write_users_file(users_file, n, args.user_vars)
+        users_list = out_dir / ("users-list-%d.yml" % n)
+        write_users_list(users_list, n, args.user_vars)
         conn_file = out_dir / ("rollout-vars-%d.json" % n)
         conn = dict(ansible_python_interpreter=sys.executable, bench_url=sim.url, bench_username=USERNAME,
-                    bench_password=PASSWORD, rollout_users_file=str(users_file))
+                    bench_password=PASSWORD, rollout_users_file=str(users_file), rollout_users_list=str(users_list))
         if args.parallel:
             conn.update(bench_parallel=args.parallel, phone_buttons_parallel=args.parallel)
         conn_file.write_text(json.dumps(conn))
@@ -299,7 +312,9 @@ def run_all(args):
         floor_round("before")
         runs = []
         # role: the users file in the play's vars_files; role-e: the same file as -e @users.yml.
-        methods = [("role", "role_rollout.yml", ()), ("role-e", "role_rollout_extra.yml", ("-e", "@%s" % users_file))]
+        # role-file: the users in phone_buttons_users_file, read by the roll-out task itself.
+        methods = [("role-file", "role_rollout_file.yml", ()), ("role", "role_rollout.yml", ()),
+                   ("role-e", "role_rollout_extra.yml", ("-e", "@%s" % users_file))]
         if not args.no_action:
             methods.append(("action", "action_rollout.yml", ()))
         for method, playbook, extra in methods:
@@ -363,7 +378,8 @@ def floors(results):
     return found
 
 
-ROLE_WAYS = (("role", "users in vars_files"), ("role-e", "users as -e @file"))
+ROLE_WAYS = (("role-file", "users in phone_buttons_users_file"), ("role", "users in vars_files"),
+             ("role-e", "users as -e @file"))
 
 
 def evaluate(results):
@@ -383,7 +399,7 @@ def evaluate(results):
             verdicts.append(("role roll-out (%s) within %.1f× of the floor, %s" % (way, RATIO_TARGET, CASE_NAMES[case]),
                              ok, "%.2f×: %.1f s against %.1f s (no-op %.1f s + client %.1f s)"
                              % (ratio, run["wall_s"], fl[case]["floor_s"], fl[case]["noop_s"], fl[case]["client_s"])))
-    roll = [r for r in results["runs"] if r["method"] in ("role", "role-e", "action")]
+    roll = [r for r in results["runs"] if r["method"] in ("role-file", "role", "role-e", "action")]
     steady = [r for r in roll if r["case"] == "steady"]
     if steady:
         ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == 0 and r["requests"]["phone_type_gets"] == 0
@@ -431,6 +447,7 @@ def summary(results):
 # -- docs ------------------------------------------------------------------------------------------------
 
 METHOD_LABELS = {
+    "role-file": "role `telephony.apio.phone_buttons`, users in `phone_buttons_users_file`",
     "role": "role `telephony.apio.phone_buttons`, users in `vars_files`",
     "role-e": "the same role, users as `-e @users.yml`",
     "action": "action `apio_phone_buttons_rollout` alone (same `vars_files`, users as `batch`)",
@@ -538,7 +555,9 @@ def section(results):
         "- **role**: `bench/playbooks/role_rollout.yml`, the users in a YAML vars file loaded with the play's "
         "`vars_files` (`phone_buttons_users: [{user: user000000@bench.example%s}, ...]`, with "
         "`phone_buttons_tenant: bench`, `phone_buttons_group: benchgroup`); **role -e**: "
-        "`bench/playbooks/role_rollout_extra.yml`, the same role and the same file passed as `-e @users.yml`. "
+        "`bench/playbooks/role_rollout_extra.yml`, the same role and the same file passed as `-e @users.yml`; "
+        "**role-file**: `bench/playbooks/role_rollout_file.yml`, the same users as a plain YAML list in "
+        "`phone_buttons_users_file`, read by the roll-out task itself. "
         "First convergence: the simulator state is reset first (every user differs); steady state: the same "
         "playbook again."
         % (", vars: {assistant: user000001@bench.example}" if s["user_vars"] else ""),
