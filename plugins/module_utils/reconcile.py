@@ -15,7 +15,7 @@ Every module runs the same fixed sequence, for one user or for a batch of thousa
 4. phase "apply", in parallel and only when not in check mode: write the users that differ, taking the
    write's answer (or the emulated state) as the new state;
 5. exit with ``changed``, ``previous``/``current``, the changes in words, ``diff`` and, for a batch,
-   counts and per-user results, kept under a size budget (``result.fit``) so that AWX keeps the
+   counts and per-user results, kept under a size budget (``results.fit_result``) so that AWX keeps the
    result; the full per-user detail goes to the ``report`` file when one is asked for. Fail at the end
    if any user failed, naming each.
 
