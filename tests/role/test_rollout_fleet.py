@@ -428,6 +428,10 @@ def test_results_survive_the_awx_event_limit(fleet, tmp_path):
     kept = [e["event_data"]["res"] for e in events if e["event_data"]["task"] == "Keep the outcome as phone_buttons_result"][0]
     assert kept["ansible_facts"]["phone_buttons_result"]["counts"]["changed"] == 1000
     assert len(requests_of(fleet, "PUT")) == 1000
+    # The progress lines reach the job's output (AWX shows ansible-runner's verbose events).
+    progress = [e["stdout"] for e in runner.events if e["event"] == "verbose" and "Roll the templates out:" in e["stdout"]]
+    assert any(line.endswith("read 1000 of 1000 users") for line in progress), progress
+    assert any(line.endswith("wrote 1000 of 1000 users") for line in progress), progress
 
     # Control: the same batch without a limit. Its result is over AWX's limit, and ansible-runner
     # replaces it with {} (changed and counts are lost): what the tests above would catch.
