@@ -50,7 +50,7 @@ def load_users_file(path):
         with open(os.path.expanduser(path)) as stream:
             users = json.load(stream) if path.endswith(".json") else yaml.load(stream, Loader=_YamlLoader)
     except (OSError, ValueError, yaml.YAMLError) as exc:
-        raise ValueError("users_file %s cannot be read: %s" % (path, exc))
+        raise ValueError("users_file %s cannot be read: %s" % (path, exc)) from None
     if isinstance(users, dict) and list(users) == ["users"]:
         users = users["users"]  # the file may also hold {users: [...]}
     if not isinstance(users, list) or not all(isinstance(u, dict) for u in users):
