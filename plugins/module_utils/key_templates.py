@@ -21,13 +21,11 @@ __metaclass__ = type
 
 try:
     from jinja2 import StrictUndefined
-    from jinja2.exceptions import TemplateError
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     HAS_JINJA2 = True
 except ImportError:  # pragma: no cover - jinja2 comes with ansible-core on the controller
     HAS_JINJA2 = False
-    TemplateError = Exception
 
 KEY_FIELDS = ("type", "label", "parameter")
 JINJA_MARKS = ("{{", "{%", "{#")
@@ -146,4 +144,3 @@ def _render_key(renderer, key_id, key, context):
     if not rendered["type"]:
         raise TemplateProblem("key %d has no type" % key_id)
     return rendered
-

@@ -60,7 +60,7 @@ results:
 truncated:
   description:
     - What O(result_limit) left out of this result, and where to find it (O(report)). Only when the result
-      was cut; RV(counts) is always whole.
+      was cut.
   returned: batch form, when the result was cut
   type: str
   sample: "result cut to 500000 characters (option result_limit): left out the entries of 2000 users; see the report file plan/users.json"

@@ -178,8 +178,8 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
     # By default (on_invalid=abort) one invalid user blocks every write of the task; with on_invalid=skip
     # the valid users are written all the same.
     blocking = failed > 0 and on_invalid != "skip"
-    event("on_invalid=%s: %s" % (on_invalid or "default", "no invalid user" if not failed
-                                  else "nothing written" if blocking else "valid users written"))
+    outcome = "no invalid user" if not failed else "nothing written" if blocking else "valid users written"
+    event("on_invalid=%s: %s" % (on_invalid or "default", outcome))
 
     for user, verdict in verdicts.items():
         event("%s: %s" % (verdict[0], ", ".join(sorted(verdict[1])) if verdict[0] == "invalid" else "ok"))
@@ -308,8 +308,8 @@ def test_softphone_bad_options_are_refused_before_any_write(simulator, module, b
     # By default (on_invalid=abort) one invalid user blocks every write of the task; with on_invalid=skip
     # the valid users are written all the same.
     blocking = failed > 0 and on_invalid != "skip"
-    event("on_invalid=%s: %s" % (on_invalid or "default", "no invalid user" if not failed
-                                  else "nothing written" if blocking else "valid users written"))
+    outcome = "no invalid user" if not failed else "nothing written" if blocking else "valid users written"
+    event("on_invalid=%s: %s" % (on_invalid or "default", outcome))
     for user, verdict in verdicts.items():
         event("%s: %s" % (verdict[0], ", ".join(sorted(verdict[1])) if verdict[0] == "invalid" else "ok"))
         after = {d["id"]: d["clientType"] for d in sim.portal_user(CUSTOMER, user)["devices"]}

@@ -171,8 +171,8 @@ def test_step_1_a_diff_under_a_quarter_of_the_limit_is_kept_whole():
 
 
 def test_step_2_previous_current_and_changes_are_dropped_from_every_entry():
-    entries = [changed_entry(n) for n in range(10)] + [failed_entry(10, "key 5: type ONETOUCH needs a label"),
-                                                        skipped_entry(11)]
+    entries = [changed_entry(n) for n in range(10)]
+    entries += [failed_entry(10, "key 5: type ONETOUCH needs a label"), skipped_entry(11)]
     result = batch_result(entries)
     expected = dict(result, results=[without(e, "previous", "current", "changes") for e in entries])
     limit = size(expected) + 300
@@ -189,8 +189,8 @@ def test_step_2_previous_current_and_changes_are_dropped_from_every_entry():
 
 
 def test_step_3_entries_become_minimal_and_failed_and_skipped_keep_their_message():
-    entries = [changed_entry(n) for n in range(10)] + [failed_entry(10, "key 5: type ONETOUCH needs a label"),
-                                                        skipped_entry(11)]
+    entries = [changed_entry(n) for n in range(10)]
+    entries += [failed_entry(10, "key 5: type ONETOUCH needs a label"), skipped_entry(11)]
     entries[3] = dict(entries[3], blocked=True, changed=False,
                       msg="user user00003@sip.example.com@foogroup: not written (another user is not valid): x")
     result = batch_result(entries)
