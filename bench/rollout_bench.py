@@ -80,28 +80,27 @@ def assistant_of(i, users):
 
 # -- the users file and the layouts the roll-out should write ---------------------------------------
 
+def user_items(users, user_vars):
+    """Each bench user as a YAML flow mapping: its id and, with user_vars, its own assistant."""
+    for i in range(users):
+        if user_vars:
+            yield "{user: %s, vars: {assistant: %s}}" % (user_id(i), assistant_of(i, users))
+        else:
+            yield "{user: %s}" % user_id(i)
+
+
 def write_users_file(path, users, user_vars):
     """The YAML vars file an operator would keep: phone_buttons_users plus the role-level target."""
     lines = ["---", "# %d bench users for the phone_buttons role (bench/rollout_bench.py)" % users,
              "phone_buttons_tenant: %s" % TENANT, "phone_buttons_group: %s" % GROUP,
              "phone_buttons_template: %s" % TEMPLATE, "phone_buttons_users:"]
-    for i in range(users):
-        if user_vars:
-            lines.append("  - {user: %s, vars: {assistant: %s}}" % (user_id(i), assistant_of(i, users)))
-        else:
-            lines.append("  - {user: %s}" % user_id(i))
+    lines += ["  - " + item for item in user_items(users, user_vars)]
     path.write_text("\n".join(lines) + "\n")
 
 
 def write_users_list(path, users, user_vars):
     """The same users as a plain YAML list, for phone_buttons_users_file."""
-    lines = ["---"]
-    for i in range(users):
-        if user_vars:
-            lines.append("- {user: %s, vars: {assistant: %s}}" % (user_id(i), assistant_of(i, users)))
-        else:
-            lines.append("- {user: %s}" % user_id(i))
-    path.write_text("\n".join(lines) + "\n")
+    path.write_text("\n".join(["---"] + ["- " + item for item in user_items(users, user_vars)]) + "\n")
 
 
 def expected_layouts(users, user_vars):
