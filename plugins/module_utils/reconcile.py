@@ -413,14 +413,14 @@ class Engine:
         return self._exit(users)
 
     # -- step 5 ----------------------------------------------------------------------------------
-    def _entry(self, user, full=True):
+    def _entry(self, user):
         entry = dict((k, user.params.get(k)) for k in self.resource_cls.identity)
         entry["user_label"] = user.label
         if user.error is not None:
             entry.update(failed=True, changed=False, msg=user.error, status=user.status)
             if user.invalid:
                 entry["invalid"] = True
-            if user.before is not None and full:
+            if user.before is not None:
                 entry["previous"] = sanitise(self.resource.info(user.before))
             return entry
         if user.skipped is not None:
@@ -437,9 +437,8 @@ class Engine:
         entry.update(failed=False, changed=user.changed, changes=changes, msg=message)
         if user.blocked:
             entry["blocked"] = True
-        if full:
-            entry["previous"] = sanitise(self.resource.info(user.before))
-            entry["current"] = sanitise(self.resource.info(user.current if user.changed else user.before))
+        entry["previous"] = sanitise(self.resource.info(user.before))
+        entry["current"] = sanitise(self.resource.info(user.current if user.changed else user.before))
         return entry
 
     def _diff(self, user):
