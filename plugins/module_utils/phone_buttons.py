@@ -214,9 +214,10 @@ class PhoneButtons(Resource):
         return found
 
     def info(self, state):
-        return dict(device_type=state["device_type"], device_name=state["device_name"], keys=state["keys"])
+        # Returned as "buttons", not "keys": in Jinja, result.keys is the dict method (the option stays keys).
+        return dict(device_type=state["device_type"], device_name=state["device_name"], buttons=state["keys"])
 
     def diff_view(self, state):
         # One line per key, so that --diff shows a readable line-by-line change.
         return dict(device_type=state["device_type"],
-                    keys=dict(("%02d" % k["id"], describe_key(k)) for k in state["keys"]))
+                    buttons=dict(("%02d" % k["id"], describe_key(k)) for k in state["keys"]))

@@ -122,7 +122,10 @@ class Resource:
         raise NotImplementedError
 
     def info(self, state):
-        """The state in the shape the module accepts (the info modules return it)."""
+        """The state as results show it: the info modules, previous and current.
+
+        Its field names must work with Jinja's dot notation: no dict method names such as keys or items.
+        """
         return state
 
     def diff_view(self, state):

@@ -123,23 +123,43 @@ EXAMPLES = r"""
 
 RETURN = r"""
 previous:
-  description: The phone's keys before the task, sorted by id.
-  returned: success, single form
+  description:
+    - The phone before the task, as M(telephony.apio.apio_phone_buttons_info) returns it.
+  returned: single form, on success and on a failure after the phone was read
   type: dict
+  contains: &phone
+    device_type:
+      description: Technical name of the phone type.
+      returned: always
+      type: str
+    device_name:
+      description: Name of the access device.
+      returned: always
+      type: str
+    buttons:
+      description:
+        - The keys, sorted by id, each with C(id), C(type), C(label) and C(parameter) (an empty string for
+          none), in the shape of O(keys).
+        - Called C(keys) before 2.0.0; renamed because C(.keys) in Jinja is the dictionary's method.
+      returned: always
+      type: list
+      elements: dict
+      version_added: 2.0.0
   sample:
     device_type: Telenet-Panasonic-KX-HDV230
     device_name: DP_giulio@sip.netaxis.be
-    keys:
+    buttons:
       - {id: 4, type: CALLLOG, label: history, parameter: ""}
       - {id: 5, type: ONETOUCH, label: call boss, parameter: "065432368"}
 current:
-  description: The phone's keys after the task (in check mode, as they would be), sorted by id.
+  description: The phone after the task (in check mode, as it would be), in the shape of RV(previous).
   returned: success, single form
   type: dict
+  contains: *phone
   sample:
     device_type: Telenet-Panasonic-KX-HDV230
     device_name: DP_giulio@sip.netaxis.be
-    keys:
+    buttons:
       - {id: 4, type: CALLLOG, label: c. history, parameter: ""}
       - {id: 5, type: ONETOUCH, label: call chief, parameter: "065432368"}
 changes:
@@ -164,8 +184,9 @@ results:
   description:
     - One entry per changed or failed user (and per unchanged user with O(return_unchanged)), with
       C(tenant), C(group), C(user), C(user_label), C(changed), C(failed), C(msg), C(changes),
-      C(previous) and C(current). A failed user also has C(status), the HTTP status of
-      the call that failed (null for bad input or a transport failure).
+      C(previous) and C(current) (as RV(previous) and RV(current), with the keys in C(buttons)). A failed
+      user also has C(status), the HTTP status of the call that failed (null for bad input or a transport
+      failure).
     - An entry of a user that differs but was not written because another user is not valid has
       C(blocked=true); a failed user whose input is at fault (O(on_invalid)) has C(invalid=true).
     - Kept under O(result_limit) (see there what is left out first); O(report) has every user in full.

@@ -13,8 +13,9 @@ short_description: Read the programmable keys of a user's main phone
 version_added: 1.0.0
 description:
   - Reads the phone type, device name and keys of one user's main phone, or of many users with O(batch).
-  - Keys come sorted by id, each with exactly C(id), C(type), C(label) and C(parameter) (an empty string
-    where the API left it out). That is the shape that M(telephony.apio.apio_phone_buttons) accepts, so
+  - The keys are returned as RV(buttons), sorted by id, each with exactly C(id), C(type), C(label) and
+    C(parameter) (an empty string where the API left it out). That is the shape that
+    O(telephony.apio.apio_phone_buttons#module:keys) of M(telephony.apio.apio_phone_buttons) accepts, so
     the output can be fed back as desired state.
 author:
   - telephony.apio contributors (@telephony-apio)
@@ -53,7 +54,7 @@ EXAMPLES = r"""
     group: foogroup
     user: alice@sip.example.com
     purge: true
-    keys: "{{ phone['keys'] }}"
+    keys: "{{ phone.buttons }}"
 """
 
 RETURN = r"""
@@ -67,22 +68,50 @@ device_name:
   returned: success, single form
   type: str
   sample: DP_giulio@sip.netaxis.be
-keys:
-  description: The configured keys, sorted by id.
+buttons:
+  description:
+    - The configured keys, sorted by id, in the shape of O(telephony.apio.apio_phone_buttons#module:keys).
+    - Called C(keys) before 2.0.0; renamed because C(result.keys) in Jinja is the dictionary's method.
   returned: success, single form
   type: list
   elements: dict
+  contains:
+    id:
+      description: Key number on the phone.
+      returned: always
+      type: int
+    type:
+      description: Key type, for example V(CALLLOG) or V(ONETOUCH).
+      returned: always
+      type: str
+    label:
+      description: Text shown on the phone; an empty string for none.
+      returned: always
+      type: str
+    parameter:
+      description: Extension, phone number, line id or user id; an empty string for none.
+      returned: always
+      type: str
   sample:
     - {id: 4, type: CALLLOG, label: history, parameter: ""}
     - {id: 5, type: ONETOUCH, label: call boss, parameter: "065432368"}
+  version_added: 2.0.0
 results:
   description:
-    - One entry per user with C(tenant), C(group), C(user), C(device_type), C(device_name) and C(keys),
-      or C(failed), C(msg) and
+    - One entry per user with C(tenant), C(group), C(user), C(device_type), C(device_name) and C(buttons)
+      (as RV(device_type), RV(device_name) and RV(buttons) of the single form), or C(failed), C(msg) and
       C(status) (the HTTP status of the call that failed, null for bad input or a transport failure).
   returned: batch form
   type: list
   elements: dict
+  sample:
+    - tenant: foo
+      group: foogroup
+      user: foouser
+      device_type: Telenet-Panasonic-KX-HDV230
+      device_name: DP_giulio@sip.netaxis.be
+      buttons:
+        - {id: 4, type: CALLLOG, label: history, parameter: ""}
 truncated:
   description:
     - What O(result_limit) left out of this result, and where to find it (O(report)). Only when the result

@@ -145,8 +145,9 @@ counts:
 results:
   description:
     - One entry per changed, failed or skipped user (and per unchanged user with O(return_unchanged)), as
-      the RV(telephony.apio.apio_phone_buttons#module:results) of M(telephony.apio.apio_phone_buttons);
-      a skipped user has C(skipped) (V(no_phone) or V(no_template)) and C(msg).
+      the RV(telephony.apio.apio_phone_buttons#module:results) of M(telephony.apio.apio_phone_buttons)
+      (C(previous) and C(current) with the keys in C(buttons)); a skipped user has C(skipped) (V(no_phone)
+      or V(no_template)) and C(msg).
     - Kept under O(result_limit); O(report) has every user in full.
   returned: batch form
   type: list
@@ -156,13 +157,39 @@ truncated:
   returned: when the result was cut
   type: str
 previous:
-  description: The phone's keys before the task (single form).
-  returned: success, single form
+  description:
+    - The phone before the task (single form), as RV(telephony.apio.apio_phone_buttons#module:previous) of
+      M(telephony.apio.apio_phone_buttons).
+  returned: single form, on success and on a failure after the phone was read
   type: dict
+  contains: &phone
+    device_type:
+      description: Technical name of the phone type.
+      returned: always
+      type: str
+    device_name:
+      description: Name of the access device.
+      returned: always
+      type: str
+    buttons:
+      description:
+        - The keys, sorted by id, each with C(id), C(type), C(label) and C(parameter) (an empty string for
+          none).
+        - Called C(keys) before 2.0.0 (in M(telephony.apio.apio_phone_buttons)); renamed because C(.keys)
+          in Jinja is the dictionary's method.
+      returned: always
+      type: list
+      elements: dict
+  sample:
+    device_type: Yealink-T46S
+    device_name: DP_alice
+    buttons:
+      - {id: 1, type: LINE, label: "", parameter: alice@sip.example.com}
 current:
-  description: The phone's keys after the task, or in check mode as they would be (single form).
+  description: The phone after the task, or in check mode as it would be (single form), in the shape of RV(previous).
   returned: success, single form
   type: dict
+  contains: *phone
 changes:
   description: What changed, in words (single form).
   returned: success, single form

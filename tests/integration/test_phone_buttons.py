@@ -15,21 +15,22 @@ def buttons(**options):
     return {"name": "buttons", "telephony.apio.apio_phone_buttons": options}
 
 
+@pytest.mark.smoke
 def test_documented_relabel_sends_the_documented_put(run_tasks, sim):
     task = buttons(operator="telenet", keys=[{"id": 5, "type": "ONETOUCH", "label": "call chief",
                                               "parameter": "065432368"},
                                              {"id": 4, "type": "CALLLOG", "label": "c. history"}], **FOOUSER)
     check, apply, again, sent = four_steps(run_tasks, sim, task)
-    assert check["previous"] == {"device_type": HDV230, "device_name": "DP_giulio@sip.netaxis.be", "keys": SEED_KEYS}
-    assert check["current"]["keys"] == RELABELLED
+    assert check["previous"] == {"device_type": HDV230, "device_name": "DP_giulio@sip.netaxis.be", "buttons": SEED_KEYS}
+    assert check["current"]["buttons"] == RELABELLED
     assert check["changes"] == ["key 4 label 'history' -> 'c. history'", "key 5 label 'call boss' -> 'call chief'"]
     assert check["diff"]["before_header"] == "user foouser@foogroup"
-    assert check["diff"]["before"]["keys"] == {"04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}
-    assert check["diff"]["after"]["keys"] == {"04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}
+    assert check["diff"]["before"]["buttons"] == {"04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}
+    assert check["diff"]["after"]["buttons"] == {"04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}
     assert [(w["method"], w["path"]) for w in sent] == [
         ("PUT", "/api/v1/telenet/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/")]
     assert sent[0]["body"] == {"keys": RELABELLED}
-    assert apply["current"]["keys"] == RELABELLED
+    assert apply["current"]["buttons"] == RELABELLED
     assert again["msg"] == "user foouser@foogroup: no change"
 
 
@@ -65,19 +66,43 @@ def test_absent_clears_the_listed_ids(run_tasks, sim):
     assert apply["changes"] == ["key 5 removed (was ONETOUCH 'call boss' 065432368)"]
 
 
+@pytest.mark.smoke
 def test_info_feeds_back_as_desired_state(run_tasks, sim):
     run = run_tasks([
         {"name": "info", "telephony.apio.apio_phone_buttons_info": dict(FOOUSER, operator="telenet"),
          "register": "phone"},
         {"name": "feed back", "telephony.apio.apio_phone_buttons":
-            dict(FOOUSER, purge=True, keys="{{ phone['keys'] }}")},
+            dict(FOOUSER, purge=True, keys="{{ phone.buttons }}")},
     ])
     assert run.rc == 0, run.output
     info = run.result("info")
     assert info["device_type"] == HDV230 and info["device_name"] == "DP_giulio@sip.netaxis.be"
-    assert info["keys"] == SEED_KEYS
+    assert info["buttons"] == SEED_KEYS
     assert run.result("feed back")["changed"] is False
     assert writes(sim) == []
+
+
+def test_results_read_with_dot_notation_in_jinja(run_tasks, sim):
+    # `x.keys` would be the dict method in Jinja: every result carries the key list as `buttons`.
+    run = run_tasks([
+        dict(buttons(keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER), register="added"),
+        {"name": "info", "telephony.apio.apio_phone_buttons_info": FOOUSER, "register": "phone"},
+        {"name": "batch info", "telephony.apio.apio_phone_buttons_info": {
+            "tenant": "foo", "group": "foogroup", "batch": [{"user": "foouser"}, {"user": "alice@sip.example.com"}]},
+         "register": "phones"},
+        {"name": "read", "ansible.builtin.set_fact": {"seen": {
+            "previous": "{{ added.previous.buttons | map(attribute='id') | list }}",
+            "current": "{{ added.current.buttons | map(attribute='id') | list }}",
+            "diff": "{{ added.diff.after.buttons | dict2items | map(attribute='value') | list }}",
+            "info": "{{ phone.buttons | map(attribute='label') | list }}",
+            "batch": "{{ phones.results | map(attribute='buttons') | map('length') | list }}"}}},
+    ], diff=True)
+    assert run.rc == 0, run.output
+    alice = len(sim.user("foo", "foogroup", "alice@sip.example.com")["device"]["keys"])
+    assert run.result("read")["ansible_facts"]["seen"] == {
+        "previous": [4, 5], "current": [4, 5, 6],
+        "diff": ["CALLLOG 'history'", "ONETOUCH 'call boss' 065432368", "DND_TOGGLE 'dnd'"],
+        "info": ["history", "call boss", "dnd"], "batch": [3, alice]}
 
 
 @pytest.mark.parametrize("keys, message", [
@@ -125,6 +150,7 @@ ALICE_99 = ("user alice@sip.example.com@foogroup: key 99: id 99 is not a program
 NOPHONE = "user nophone@foogroup: GET phone buttons failed: HTTP 404: the user has no phone linked to him"
 
 
+@pytest.mark.smoke
 def test_batch_with_an_invalid_user_reads_every_user_and_writes_nothing(run_tasks, sim):
     before = {u: sim.user(*u)["device"] for u in BATCH_USERS}
     task = buttons(tenant="foo", group="foogroup", keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}],

@@ -193,7 +193,7 @@ def test_a_number_where_a_string_is_expected_is_read_as_that_string(api, module)
         {"id": 3, "type": "DIRECT_CALL", "label": "desk", "parameter": 1000}]))
     result = module(apio_phone_buttons_info.main, apio_args(api))
     assert result["failed"] is False
-    assert result["keys"] == [{"id": 3, "type": "DIRECT_CALL", "label": "desk", "parameter": "1000"}]
+    assert result["buttons"] == [{"id": 3, "type": "DIRECT_CALL", "label": "desk", "parameter": "1000"}]
 
 
 @pytest.mark.parametrize("client_type", [5, True, {"type": "desktop"}])

@@ -179,7 +179,7 @@ def test_odd_ids_in_a_real_playbook(run_tasks, sim):
     ]
     assert run.result("unknown")["msg"] == ("user ../foogroup/users/foouser@foogroup: GET primary line port "
                                             "failed: HTTP 404: user not found")
-    assert run.result("buttons info")["keys"] == [{"id": 2, "type": "CALLLOG", "label": "calls", "parameter": ""}]
+    assert run.result("buttons info")["buttons"] == [{"id": 2, "type": "CALLLOG", "label": "calls", "parameter": ""}]
     assert run.result("softphone info")["devices"] == [
         {"device": "../dev-desk-1", "name": "odd", "client_type": "mobile"}]
     assert sim.user(odd_tenant, odd_group, odd_user)["device"]["primaryLinePort"] is True

@@ -29,10 +29,10 @@ def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path
                                "user foouser@foogroup"]
     foouser = changes["user foouser@foogroup"]  # who, what, before, after
     assert "key 10 added: BLF 'Assistant' alice@sip.example.com" in foouser["changes"]
-    assert {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"} in foouser["previous"]["keys"]
-    assert {"id": 9, "type": "DIRECT_CALL", "label": "Reception", "parameter": "1000"} in foouser["current"]["keys"]
+    assert {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"} in foouser["previous"]["buttons"]
+    assert {"id": 9, "type": "DIRECT_CALL", "label": "Reception", "parameter": "1000"} in foouser["current"]["buttons"]
     bob = changes["user bob+1@sip.example.com@foogroup"]  # the inventory's own template, with overrides
-    assert [k["id"] for k in bob["current"]["keys"]] == [1, 2, 3, 12]
+    assert [k["id"] for k in bob["current"]["buttons"]] == [1, 2, 3, 12]
     assert buttons["skipped"] == ["user basic@sip.example.com@foogroup: template 'standard' has no layout for phone "
                                   "type 'Generic SIP Phone' (it has: Polycom-VVX-300, Telenet-Panasonic-KX-HDV230, "
                                   "Yealink-T46S)"]

@@ -129,13 +129,13 @@ def test_seed_example_sends_the_documented_put_body(server, apio, run_module):
     assert result["changed"] is True
     assert result["changes"] == changes
     assert result["msg"] == "user foouser@foogroup: " + "; ".join(changes)
-    assert result["previous"] == {"device_type": HDV230, "device_name": "DP_foouser", "keys": SEED_KEYS}
-    assert result["current"]["keys"] == [
+    assert result["previous"] == {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}
+    assert result["current"]["buttons"] == [
         {"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
         {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]
-    assert result["diff"]["before"] == {"device_type": HDV230, "keys": {
+    assert result["diff"]["before"] == {"device_type": HDV230, "buttons": {
         "04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}}
-    assert result["diff"]["after"] == {"device_type": HDV230, "keys": {
+    assert result["diff"]["after"] == {"device_type": HDV230, "buttons": {
         "04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}}
     assert server.sent() == [("GET", path), ("GET", PHONE_TYPE), ("PUT", path)]
     assert server.requests[-1].json == {"keys": [
@@ -157,7 +157,7 @@ def test_check_mode_returns_the_would_be_state_and_sends_no_put(server, apio, ru
     assert result["changed"] is True
     assert result["changes"] == ["key 1 added: LINE '' l1", "key 4 removed (was CALLLOG 'history')",
                                  "key 5 removed (was ONETOUCH 'call boss' 065432368)"]
-    assert result["current"]["keys"] == [{"id": 1, "type": "LINE", "label": "", "parameter": "l1"}]
+    assert result["current"]["buttons"] == [{"id": 1, "type": "LINE", "label": "", "parameter": "l1"}]
     assert puts(server) == []
     assert apio.phones[("foo", "foogroup", "foouser")]["keys"] == SEED_KEYS
 
@@ -169,7 +169,7 @@ def test_invalid_keys_fail_before_any_write(server, apio, run_module):
     result = run_module(apio_phone_buttons.main, args)
     assert result == {"failed": True, "msg": "user foouser@foogroup: key 5: type ONETOUCH needs a parameter "
                                              "(PhoneNumber)",
-                      "previous": {"device_type": HDV230, "device_name": "DP_foouser", "keys": SEED_KEYS}}
+                      "previous": {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}}
     assert puts(server) == []
 
 
@@ -186,11 +186,23 @@ def test_info_output_fed_back_is_no_change(server, apio, run_module):
     apio.add("foouser", keys=SEED_KEYS + [{"id": 3, "type": "BLF", "label": "", "parameter": "a@x"}])
     info = run_module(apio_phone_buttons_info.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser"))
     assert info == {"changed": False, "failed": False, "device_type": HDV230, "device_name": "DP_foouser",
-                    "keys": [{"id": 3, "type": "BLF", "label": "", "parameter": "a@x"}] + SEED_KEYS}
+                    "buttons": [{"id": 3, "type": "BLF", "label": "", "parameter": "a@x"}] + SEED_KEYS}
     result = run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser",
-                                                      purge=True, keys=info["keys"]))
+                                                      purge=True, keys=info["buttons"]))
     assert result["changed"] is False
     assert puts(server) == []
+
+
+def test_info_batch_entries_have_buttons(server, apio, run_module):
+    apio.add("a", keys=SEED_KEYS)
+    apio.add("b")
+    result = run_module(apio_phone_buttons_info.main, dict(apio.args, tenant="foo", group="foogroup",
+                                                           batch=[{"user": "a"}, {"user": "b"}]))
+    assert result == {"changed": False, "failed": False, "results": [
+        {"tenant": "foo", "group": "foogroup", "user": "a", "device_type": HDV230, "device_name": "DP_a",
+         "buttons": SEED_KEYS},
+        {"tenant": "foo", "group": "foogroup", "user": "b", "device_type": HDV230, "device_name": "DP_b",
+         "buttons": []}]}
 
 
 # -- apio_phone_buttons: batches ---------------------------------------------------------------------
@@ -268,7 +280,7 @@ def test_batch_check_mode_sends_no_put(server, apio, run_module):
         apio.add(user, keys=SEED_KEYS)
     result = run_module(apio_phone_buttons.main, _batch_args(apio, [{"user": u} for u in "abc"]), check=True)
     assert result["counts"] == {"total": 3, "changed": 3, "unchanged": 0, "failed": 0}
-    assert [r["current"]["keys"][0]["label"] for r in result["results"]] == ["calls"] * 3
+    assert [r["current"]["buttons"][0]["label"] for r in result["results"]] == ["calls"] * 3
     assert puts(server) == []
 
 
@@ -283,7 +295,7 @@ def test_batch_write_failure_is_listed_and_the_others_are_written(server, apio, 
     assert puts(server) == [("PUT", BUTTONS.format(u)) for u in "abc"]
     failed = result["results"][1]
     assert (failed["user"], failed["failed"], failed["changed"]) == ("b", True, False)
-    assert failed["previous"]["keys"] == SEED_KEYS
+    assert failed["previous"]["buttons"] == SEED_KEYS
 
 
 def test_batch_items_of_one_user_fold_into_one_write(server, apio, run_module):

@@ -159,12 +159,12 @@ def test_each_user_gets_the_layout_of_their_phone_type_rendered_for_them(server,
         "results": [
             entry("alice", failed=False, changed=True, changes=alice_changes,
                   msg="user alice@foogroup: " + "; ".join(alice_changes),
-                  previous={"device_type": HDV230, "device_name": "DP_alice", "keys": SEED_KEYS},
-                  current={"device_type": HDV230, "device_name": "DP_alice", "keys": alice}),
+                  previous={"device_type": HDV230, "device_name": "DP_alice", "buttons": SEED_KEYS},
+                  current={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice}),
             entry("bob", failed=False, changed=True, changes=bob_changes,
                   msg="user bob@foogroup: " + "; ".join(bob_changes),
-                  previous={"device_type": "Small Phone", "device_name": "DP_bob", "keys": []},
-                  current={"device_type": "Small Phone", "device_name": "DP_bob", "keys": bob}),
+                  previous={"device_type": "Small Phone", "device_name": "DP_bob", "buttons": []},
+                  current={"device_type": "Small Phone", "device_name": "DP_bob", "buttons": bob}),
         ]}
 
 
@@ -190,12 +190,12 @@ def test_the_single_form(server, apio):
         "changed": True, "failed": False,
         "msg": "user alice@foogroup: key 1 added: LINE '' alice; key 2 added: DIRECT_CALL 'Reception' 1000",
         "changes": ["key 1 added: LINE '' alice", "key 2 added: DIRECT_CALL 'Reception' 1000"],
-        "previous": {"device_type": HDV230, "device_name": "DP_alice", "keys": []},
-        "current": {"device_type": HDV230, "device_name": "DP_alice", "keys": alice_keys()},
+        "previous": {"device_type": HDV230, "device_name": "DP_alice", "buttons": []},
+        "current": {"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()},
         "diff": {"before_header": "user alice@foogroup", "after_header": "user alice@foogroup",
-                 "before": {"device_type": HDV230, "keys": {}},
-                 "after": {"device_type": HDV230, "keys": {"01": "LINE '' alice",
-                                                           "02": "DIRECT_CALL 'Reception' 1000"}}}}
+                 "before": {"device_type": HDV230, "buttons": {}},
+                 "after": {"device_type": HDV230, "buttons": {"01": "LINE '' alice",
+                                                              "02": "DIRECT_CALL 'Reception' 1000"}}}}
     assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
 
 
@@ -217,7 +217,7 @@ def test_ansible_builtin_filters_in_the_action_plugins_resource(server, apio):
     result = rollout(dict(apio.args, templates=templates, template="t", tenant="foo", group="foogroup",
                           user="alice@sip.example.com"), resource=_Rollout)
     digest = hashlib.md5(b"alice@sip.example.com").hexdigest()[:8]
-    assert result["current"]["keys"] == [{"id": 1, "type": "LINE", "label": "alice", "parameter": digest}]
+    assert result["current"]["buttons"] == [{"id": 1, "type": "LINE", "label": "alice", "parameter": digest}]
 
 
 @pytest.mark.parametrize("purge, keys", [
@@ -227,7 +227,7 @@ def test_ansible_builtin_filters_in_the_action_plugins_resource(server, apio):
 def test_purge(server, apio, purge, keys):
     apio.add("alice", keys=SEED_KEYS)
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", user="alice", purge=purge))
-    assert result["current"]["keys"] == keys
+    assert result["current"]["buttons"] == keys
     assert put_bodies(server) == {BUTTONS.format("foogroup", "alice"): {"keys": keys}}
 
 
@@ -237,7 +237,7 @@ def test_purge_false_keeps_the_phones_key_and_overrides_the_template_s_id(server
     assert result["changes"] == ["key 1 added: LINE '' alice",
                                  "key 2 type 'CALLLOG' -> 'DIRECT_CALL', label 'mine' -> 'Reception', "
                                  "parameter '' -> '1000'"]
-    assert [k["id"] for k in result["current"]["keys"]] == [1, 2, 9]
+    assert [k["id"] for k in result["current"]["buttons"]] == [1, 2, 9]
 
 
 # -- four steps: check, apply, check again, apply again ----------------------------------------------
@@ -254,7 +254,7 @@ def test_check_apply_and_the_steady_state(server, apio):
                                                           "unchanged": 0})
     assert [d["before_header"] for d in check["diff"]] == ["user alice@foogroup", "user bob@foogroup",
                                                            "user carol@foogroup"]
-    assert check["results"][2]["current"]["keys"] == alice_keys(user="carol")
+    assert check["results"][2]["current"]["buttons"] == alice_keys(user="carol")
     assert puts(server) == []  # check mode writes nothing
 
     apply = rollout(args)
@@ -275,8 +275,8 @@ def test_return_unchanged_lists_the_steady_users(server, apio):
     apio.add("alice", keys=alice_keys())
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice"}], return_unchanged=True))
     assert result["results"] == [entry("alice", failed=False, changed=False, changes=[], msg="user alice@foogroup: no change",
-                                       previous={"device_type": HDV230, "device_name": "DP_alice", "keys": alice_keys()},
-                                       current={"device_type": HDV230, "device_name": "DP_alice", "keys": alice_keys()})]
+                                       previous={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()},
+                                       current={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()})]
     assert server.sent() == [("GET", BUTTONS.format("foogroup", "alice"))]
 
 
@@ -442,7 +442,7 @@ def test_on_missing_fail_makes_a_phone_type_without_a_layout_invalid(server, api
     assert result["results"][0] == entry("gina", failed=True, changed=False, invalid=True, status=None,
                                          msg="user gina@foogroup: " + NO_LAYOUT,
                                          previous={"device_type": "Generic SIP Phone", "device_name": "DP_gina",
-                                                   "keys": []})
+                                                   "buttons": []})
 
 
 def test_an_unknown_template_is_invalid(server, apio):
@@ -466,7 +466,7 @@ def test_a_rendering_error_is_invalid_and_names_the_key_and_the_field(server, ap
                              + "user bob@foogroup: key 2 parameter: 'reception' is undefined")
     assert result["results"][1] == entry("bob", failed=True, changed=False, invalid=True, status=None,
                                          msg="user bob@foogroup: key 2 parameter: 'reception' is undefined",
-                                         previous={"device_type": HDV230, "device_name": "DP_bob", "keys": []})
+                                         previous={"device_type": HDV230, "device_name": "DP_bob", "buttons": []})
 
 
 @pytest.mark.parametrize("override, message", [

@@ -47,8 +47,8 @@ def changed_entry(n, width=5):
     changes = ["key %d label 'old %d' -> 'new %d'" % (k, k, k) for k in range(1, 9)]
     return {"tenant": "foo", "group": "foogroup", "user": user, "user_label": label, "failed": False,
             "changed": True, "changes": changes, "msg": "%s: %s" % (label, "; ".join(changes)),
-            "previous": {"device_type": HDV230, "device_name": "DP_" + user, "keys": keys_of(user, "old")},
-            "current": {"device_type": HDV230, "device_name": "DP_" + user, "keys": keys_of(user, "new")}}
+            "previous": {"device_type": HDV230, "device_name": "DP_" + user, "buttons": keys_of(user, "old")},
+            "current": {"device_type": HDV230, "device_name": "DP_" + user, "buttons": keys_of(user, "new")}}
 
 
 def failed_entry(n, message, width=5):
@@ -56,7 +56,7 @@ def failed_entry(n, message, width=5):
     label = "user %s@foogroup" % user
     return {"tenant": "foo", "group": "foogroup", "user": user, "user_label": label, "failed": True,
             "changed": False, "msg": "%s: %s" % (label, message), "status": 400, "invalid": True,
-            "previous": {"device_type": HDV230, "device_name": "DP_" + user, "keys": keys_of(user, "old")}}
+            "previous": {"device_type": HDV230, "device_name": "DP_" + user, "buttons": keys_of(user, "old")}}
 
 
 def skipped_entry(n, width=5):
@@ -71,8 +71,8 @@ def skipped_entry(n, width=5):
 def diff_of(n, width=5):
     label = "user user%0*d@sip.example.com@foogroup" % (width, n)
     return {"before_header": label, "after_header": label,
-            "before": {"device_type": HDV230, "keys": {"%02d" % k: "DIRECT_CALL 'old %d' 1%03d" % (k, k) for k in range(1, 9)}},
-            "after": {"device_type": HDV230, "keys": {"%02d" % k: "DIRECT_CALL 'new %d' 1%03d" % (k, k) for k in range(1, 9)}}}
+            "before": {"device_type": HDV230, "buttons": {"%02d" % k: "DIRECT_CALL 'old %d' 1%03d" % (k, k) for k in range(1, 9)}},
+            "after": {"device_type": HDV230, "buttons": {"%02d" % k: "DIRECT_CALL 'new %d' 1%03d" % (k, k) for k in range(1, 9)}}}
 
 
 def batch_result(entries, diff=None, msg=None):
