@@ -1,25 +1,44 @@
-# Fresh machine: `make demo` runs the demo against the bundled simulator; `make test` runs every test.
-# Both create .venv and link the collection into .build/collections on first use.
+# Fresh machine: `make demo` runs the demo against the bundled simulator; `make test` runs every test
+# and check (noxfile.py); `make check` the quick ones, for everyday work.
+# They create .venv on first use, with the first of Python 3.12, 3.13 and 3.11 that this machine has
+# (pyenv's builds count): ansible-core 2.21, the current release, on 3.12 and 3.13; 2.19, the newest
+# for it, on 3.11. PYTHON=/path/to/python chooses another; .venv is made anew when the Python changes.
 SHELL := /bin/bash
-PYTHON ?= python3.11
+PYTHON ?= $(shell python3 tests/tools/pythons.py 3.12 3.13 3.11)
+PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed-$(PYTHON_VERSION)
+DEV_INSTALLED := $(VENV)/.dev-installed-$(PYTHON_VERSION)
 COLLECTIONS := .build/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/telephony/apio
 PORT ?= 8080
 export ANSIBLE_COLLECTIONS_PATH := $(CURDIR)/$(COLLECTIONS)
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
+NOX := $(BIN)/nox --no-color
 
-.PHONY: setup demo test test-unit test-simulator test-integration simulator bench clean
+.PHONY: setup dev-setup demo test check matrix simulator bench bench-rollout clean \
+	test-unit test-simulator test-integration test-role test-reliability test-tools bench-smoke \
+	lint docs-lint changelog-lint build-check ee-check runner-check import-check sanity
 
-setup: $(VENV)/.installed $(COLLECTION_LINK)
+setup: $(INSTALLED) $(COLLECTION_LINK)
 
-$(VENV)/.installed: requirements.txt requirements-test.txt simulator/pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: set PYTHON=/path/to/python3.11"; exit 1; }
+dev-setup: setup $(DEV_INSTALLED)
+
+$(INSTALLED): requirements.txt requirements-ansible.txt requirements-test.txt simulator/pyproject.toml
+	@[ -n "$(PYTHON_VERSION)" ] || { echo "no Python 3.12, 3.13 or 3.11 found: set PYTHON=/path/to/python3.12"; exit 1; }
+	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
+		echo "$(VENV) has another Python: making it anew with Python $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-test.txt -e ./simulator
+	$(BIN)/pip install -q -r requirements-ansible.txt -r requirements-test.txt -e ./simulator
+	@$(BIN)/ansible --version | head -n 1
+	@[ "$(PYTHON_VERSION)" != 3.11 ] || echo "Python 3.11: ansible-core 2.19, the newest release for it (2.20 and later need Python 3.12+)"
+	touch $@
+
+$(DEV_INSTALLED): $(INSTALLED) requirements-dev.txt
+	$(BIN)/pip install -q -r requirements-ansible.txt -r requirements-dev.txt
 	touch $@
 
 # The collection is used in place: ansible finds it through a link, so edits take effect at once.
@@ -33,21 +52,41 @@ demo: setup
 simulator: setup
 	$(BIN)/python -m apio_sim --host 127.0.0.1 --port $(PORT) --log-level info
 
-test: test-unit test-simulator test-integration test-role test-reliability lint changelog-lint docs-lint sanity build-check ee-check runner-check bench-smoke
+# Everything: the test suites, the checks, and sanity and smoke tests on each ansible-core of the matrix.
+test: dev-setup
+	$(NOX)
 
-test-unit: setup
-	$(BIN)/pytest -q tests/unit
+# The quick ones (unit, simulator, integration, tools, lint): a few minutes.
+check: dev-setup
+	$(NOX) -t quick
 
-test-simulator: setup
-	$(BIN)/pytest -q simulator/tests
+# ansible-test sanity and the smoke tests on every ansible-core the collection claims.
+matrix: dev-setup
+	$(NOX) -t matrix
 
-test-integration: setup
-	$(BIN)/pytest -q -n 2 tests/integration
+# One session each; NOX_ARGS passes more (e.g. NOX_ARGS="-- -k batch" for pytest options).
+test-unit test-simulator test-integration test-role test-reliability test-tools: dev-setup
+	$(NOX) -s $(patsubst test-%,%,$@) $(NOX_ARGS)
+lint docs-lint changelog-lint build-check ee-check runner-check import-check bench-smoke: dev-setup
+	$(NOX) -s $@ $(NOX_ARGS)
+sanity: dev-setup
+	$(NOX) -t sanity $(NOX_ARGS)
+
+# The benchmarks (bench/README.md): `make bench` writes docs/benchmark.md, its chart and
+# bench/results/benchmark.json (about half an hour on 2 cores); `make bench-rollout` the role at 10,000
+# users against the floor (7 to 12 minutes). BENCH_ARGS adds options of bench/run_bench.py (--help).
+BENCH_USERS ?= 100,1000,10000
+BENCH_LATENCY_MS ?= 10
+BENCH_LOOP_MAX ?= 1000
+BENCH_ARGS ?=
+ROLLOUT_USERS ?= 10000
+ROLLOUT_ARGS ?=
+
+bench: dev-setup
+	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
+
+bench-rollout: dev-setup
+	$(BIN)/python bench/rollout_bench.py --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
 
 clean:
-	rm -rf $(VENV) .build .pytest_cache
-
-include mk/checks.mk
-include mk/reliability.mk
-include mk/role.mk
-include mk/bench.mk
+	rm -rf $(VENV) .nox .build .pytest_cache

@@ -7,7 +7,8 @@ bin=.venv/bin
 port=$("$bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$bin/python" -m apio_sim --host 127.0.0.1 --port "$port" --log-level warning &
 sim=$!
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null || true' EXIT
+third_run=$(mktemp)
+trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null || true; rm -f "$third_run"' EXIT
 for _ in $(seq 50); do
   "$bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_sim/faults')" 2>/dev/null && break
   sleep 0.1
@@ -23,6 +24,8 @@ echo "=== 1. Dry run: what would change (check mode, --diff)"
 echo "=== 2. Apply"
 "${playbook[@]}"
 echo "=== 3. Apply again: nothing changes"
-out=$("${playbook[@]}" | tee /dev/stderr)
-grep -Eq 'changed=0 +unreachable=0 +failed=0' <<<"$out" || { echo "demo: the second run changed something" >&2; exit 1; }
+# Shown as it runs and kept in a file for the check (tee to /dev/stderr would truncate a log file that
+# stdout and stderr both go to: make demo > demo.log 2>&1).
+"${playbook[@]}" | tee "$third_run"
+grep -Eq 'changed=0 +unreachable=0 +failed=0' "$third_run" || { echo "demo: the second run changed something" >&2; exit 1; }
 echo "=== Demo done: the second run reported changed=0"

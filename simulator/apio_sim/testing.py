@@ -34,6 +34,15 @@ class SimulatorError(RuntimeError):
     pass
 
 
+# The seed's credentials, under the environment variables the collection's modules read.
+SEED_CREDENTIALS = {
+    "APIO_USERNAME": "admin",
+    "APIO_PASSWORD": "admin-pass",
+    "APIO_PORTAL_CLIENT_ID": "sim-client",
+    "APIO_PORTAL_CLIENT_SECRET": "sim-client-secret",
+}
+
+
 class SimulatorProcess:
     """A simulator subprocess.
 
@@ -121,6 +130,10 @@ class SimulatorProcess:
         if self._log is not None:
             self._log.close()
             self._log = None
+
+    def environment(self) -> dict:
+        """The environment that points the collection's modules at this simulator, as its seed admin."""
+        return dict(SEED_CREDENTIALS, APIO_URL=self.url, APIO_PORTAL_URL=self.url)
 
     def __enter__(self) -> SimulatorProcess:
         if self.proc is None:

@@ -25,3 +25,8 @@ CHARGED_CUSTOMER = "22222222-2222-4222-8222-222222222222"
 def run_tasks(sim, tmp_path):
     """Run ``tasks`` in one play against the simulator; returns a PlaybookRun."""
     return make_runner(sim, tmp_path)
+
+
+def pytest_configure(config):
+    # The smoke tests: what noxfile.py's smoke-X sessions run on every ansible-core of the matrix.
+    config.addinivalue_line("markers", "smoke: part of the smoke test run on every ansible-core of the matrix")

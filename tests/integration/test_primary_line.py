@@ -1,11 +1,13 @@
 """apio_primary_line and apio_primary_line_info against the simulator."""
 
+import pytest
 from helpers import four_steps, writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/primary_line_port/"
 
 
+@pytest.mark.smoke
 def test_four_steps_send_the_documented_put(run_tasks, sim):
     task = {"name": "primary", "telephony.apio.apio_primary_line": dict(FOOUSER, primary=True)}
     check, apply, again, sent = four_steps(run_tasks, sim, task)
@@ -18,6 +20,7 @@ def test_four_steps_send_the_documented_put(run_tasks, sim):
     assert again["current"] == {"primary": True}
 
 
+@pytest.mark.smoke
 def test_info_reads_the_seed_and_feeds_back(run_tasks, sim):
     run = run_tasks([{"name": "info", "telephony.apio.apio_primary_line_info": FOOUSER, "register": "line"},
                      {"name": "feed back", "telephony.apio.apio_primary_line": dict(FOOUSER, primary="{{ line.primary }}")}])
@@ -92,6 +95,7 @@ def batch_task(**options):
         **options)}
 
 
+@pytest.mark.smoke
 def test_batch_with_a_user_without_phone_writes_nothing(run_tasks, sim):
     run = run_tasks([batch_task()], diff=True)
     assert run.rc != 0

@@ -1,5 +1,6 @@
 """apio_softphone and apio_softphone_info against the simulator."""
 
+import pytest
 from conftest import CHARGED_CUSTOMER, CUSTOMER
 from helpers import four_steps, writes
 
@@ -15,6 +16,7 @@ def client_types(sim, customer=CUSTOMER, user="jdoe"):
     return {d["id"]: d["clientType"] for d in sim.portal_user(customer, user)["devices"]}
 
 
+@pytest.mark.smoke
 def test_assign_four_steps_sends_the_documented_body(run_tasks, sim):
     check, apply, unused_again, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", client_type="desktop", **JDOE))
     assert check["changes"] == ["device dev-desk-1 assigned to desktop"]
@@ -99,6 +101,7 @@ def test_reseller_routes_and_static_token(run_tasks, sim):
     assert sim.counters()["portal_tokens"] == 0
 
 
+@pytest.mark.smoke
 def test_info_lists_devices(run_tasks, sim):
     run = run_tasks([{"name": "info", "telephony.apio.apio_softphone_info": JDOE}])
     assert run.rc == 0, run.output

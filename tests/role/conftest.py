@@ -48,3 +48,8 @@ def playbook(sim, tmp_path):
         return Run(proc, results)
 
     return run
+
+
+def pytest_configure(config):
+    # The smoke tests: what noxfile.py's smoke-X sessions run on every ansible-core of the matrix.
+    config.addinivalue_line("markers", "smoke: part of the smoke test run on every ansible-core of the matrix")

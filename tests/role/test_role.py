@@ -2,6 +2,7 @@
 
 import textwrap
 
+import pytest
 from rolekit import role_play, writes
 
 SEED_USERS = [
@@ -19,6 +20,7 @@ def keys_of(sim, tenant, group, user):
     return dict((k["id"], (k["type"], k["label"], k.get("parameter") or "")) for k in device.get("keys") or [])
 
 
+@pytest.mark.smoke
 def test_check_then_apply_then_steady_state(playbook, sim):
     play = role_play(SEED_USERS, phone_buttons_chunk_size=2, phone_buttons_vars={"reception_number": "1000"})
 

@@ -5,6 +5,8 @@ caller's environment), makes exit_json/fail_json raise ``ModuleResult`` instead 
 exiting, and returns ``run_module``.
 """
 
+import contextlib
+import json
 import os
 
 
@@ -37,8 +39,6 @@ def run_module(main, args, check=False, diff=False):
 
     Anything else the module raises (a traceback a user would see) propagates and fails the test.
     """
-    from ansible.module_utils.testing import patch_module_args
-
     args = dict(args, _ansible_check_mode=check, _ansible_diff=diff)
     with patch_module_args(args):
         try:
@@ -46,6 +46,28 @@ def run_module(main, args, check=False, diff=False):
         except ModuleResult as done:
             return done.result
     raise AssertionError("the module returned without exit_json or fail_json")
+
+
+def patch_module_args(args):
+    """ansible-core's own helper (2.19 and later), or what it does on earlier releases."""
+    try:
+        from ansible.module_utils.testing import patch_module_args as patch
+    except ImportError:  # ansible-core 2.16 to 2.18
+        return _module_args_before_2_19(args)
+    return patch(args)
+
+
+@contextlib.contextmanager
+def _module_args_before_2_19(args):
+    from ansible.module_utils import basic
+    from ansible.module_utils.common.text.converters import to_bytes
+
+    saved = basic._ANSIBLE_ARGS
+    basic._ANSIBLE_ARGS = to_bytes(json.dumps({"ANSIBLE_MODULE_ARGS": args}))
+    try:
+        yield
+    finally:
+        basic._ANSIBLE_ARGS = saved
 
 
 def module_runner(monkeypatch):

