@@ -17,7 +17,6 @@ JWT = re.compile(r"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\.[A-Za-z0-9_-]+\.[A-Za-z
 MASKED = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
 
 
-
 @pytest.fixture
 def run_tasks(run_tasks):
     """The suite's runner with inject_invocation on: from ansible-core 2.21, results carry the module's
@@ -27,6 +26,7 @@ def run_tasks(run_tasks):
         return run_tasks(tasks, env=dict(env or {}, ANSIBLE_INJECT_INVOCATION="true"), **kwargs)
 
     return run
+
 
 class Secrets(dict):
     """name -> secret value, for the search; tasks refer to them as variables (see ``ref``)."""
