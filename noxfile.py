@@ -19,6 +19,7 @@ A Python that this machine lacks skips its sessions, with a line that says so; o
 an error, since a version we cannot run is a version we do not claim.
 """
 
+import hashlib
 import json
 import os
 import re
@@ -62,6 +63,8 @@ COLLECTIONS = ROOT / ".build" / "collections"
 # Paths of the repository that are not part of the collection (the lint and docs checks leave them out).
 NOT_COLLECTION = ("simulator", "bench", ".venv", ".nox", ".build", ".ci", "tests/output")
 NEUTRAL = ROOT / ".nox" / "neutral"
+# The sessions' scratch directories, one tree per clone (two clones may run nox at once).
+WORK = Path(tempfile.gettempdir()) / ("telephony-apio-nox-%s" % hashlib.sha256(str(ROOT).encode()).hexdigest()[:12])
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
@@ -98,7 +101,7 @@ def quiet_env(**extra):
 def fresh_tmp(session, name):
     """An empty directory for this session's work, outside the repository: ansible-test and ansible-lint
     list a collection's files with git when it lies inside a git work tree (and .nox/ is ignored)."""
-    path = Path(tempfile.gettempdir()) / "telephony-apio-nox" / session.name.replace(".", "-") / name
+    path = WORK / session.name.replace(".", "-") / name
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir(parents=True)
     return path

@@ -213,6 +213,13 @@ class PhoneButtons(Resource):
                     "%s '%s' -> '%s'" % (f, was[f], now[f]) for f in ("type", "label", "parameter") if was[f] != now[f])))
         return found
 
+    def report_details(self):
+        # The phone types the task read: the plan report draws each phone's programmable keys.
+        return dict(phone_types=dict(
+            (name, dict(managed_keys=sorted(phone_type.managed_keys),
+                        label_ignored=sorted(t for t in phone_type.types if phone_type.label_ignored(t))))
+            for name, phone_type in sorted(self.loaded("phone_type").items())))
+
     def info(self, state):
         # Returned as "buttons", not "keys": in Jinja, result.keys is the dict method (the option stays keys).
         return dict(device_type=state["device_type"], device_name=state["device_name"], buttons=state["keys"])

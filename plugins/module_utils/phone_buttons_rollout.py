@@ -82,6 +82,15 @@ class PhoneButtonsRollout(PhoneButtons):
             return frozenset(u.get("userId") for u in users or [] if isinstance(u, dict))
         return self.cached(("users", tenant, group), load)
 
+    def report_fields(self, params):
+        # The plan report groups users by their change with their own values (vars) as placeholders.
+        return dict(template=params["template"], vars=params["vars"])
+
+    def report_details(self):
+        details = super(PhoneButtonsRollout, self).report_details()
+        details["templates"] = self.task_params["templates"]
+        return details
+
     def desired(self, current, params):
         device_type = current["device_type"]
         try:

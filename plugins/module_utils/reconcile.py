@@ -132,6 +132,14 @@ class Resource:
         """What --diff shows of a state."""
         return self.info(state)
 
+    def report_fields(self, params):
+        """More fields of a user's entry in the report file, for the plan report (e.g. its template)."""
+        return {}
+
+    def report_details(self):
+        """More sections of the report file, about the task as a whole (e.g. the phone types seen)."""
+        return {}
+
     # -- helpers for subclasses ---------------------------------------------------------------------
     def cached(self, key, load):
         """``load()`` once per task per key, shared by all threads (e.g. a phone type)."""
@@ -140,6 +148,12 @@ class Resource:
             if entry is None:
                 entry = self._cache[key] = _Once(load)
         return entry.get()
+
+    def loaded(self, kind):
+        """What ``cached`` loaded without error under keys ``(kind, name)``: {name: value}."""
+        with self._cache_lock:
+            entries = [(key[1], entry) for key, entry in self._cache.items() if key[0] == kind]
+        return dict((name, entry.value) for name, entry in entries if entry.loaded)
 
 
 class _Once:
@@ -162,6 +176,14 @@ class _Once:
                 self._done = True
         if self._error is not None:
             raise self._error
+        return self._value
+
+    @property
+    def loaded(self):
+        return self._done and self._error is None
+
+    @property
+    def value(self):
         return self._value
 
 
@@ -444,6 +466,11 @@ class Engine:
         entry["current"] = sanitise(self.resource.info(user.current if user.changed else user.before))
         return entry
 
+    def _reported(self, user, entry):
+        """A user's entry as the report file holds it: with the resource's report fields."""
+        fields = self.resource.report_fields(user.params)
+        return dict(entry, **sanitise(fields)) if fields else entry
+
     def _diff(self, user):
         after = user.current if user.changed else user.before
         return dict(before_header=user.label, after_header=user.label,
@@ -505,12 +532,15 @@ class Engine:
             if counts.get("skipped"):
                 result["msg"] += ", %d skipped" % counts["skipped"]
         if params.get("report"):
-            write_report(params["report"], dict(
+            report = dict(self.resource.report_details())
+            pairs = list(zip(listed, entries))
+            report.update(
                 check_mode=module.check_mode, counts=counts, msg=result["msg"],
-                changes=[e for e in entries if e.get("changed")],
-                not_written=[e for e in entries if e.get("blocked")],
+                changes=[self._reported(u, e) for u, e in pairs if e.get("changed")],
+                not_written=[self._reported(u, e) for u, e in pairs if e.get("blocked")],
                 failed=[e["msg"] for e in entries if e.get("failed")],
-                skipped=[e["msg"] for e in entries if e.get("skipped")]))
+                skipped=[e["msg"] for e in entries if e.get("skipped")])
+            write_report(params["report"], report)
         result = fit_result(result, params["result_limit"], report=params.get("report"))
         if failed:
             module.fail_json(**result)

@@ -6,12 +6,18 @@ and runs ansible-playbook (or molecule) as a user would, with the connection in 
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from rolekit import BIN, Run, base_env
+# tests/ on sys.path for the shared support package (support.browser), as in tests/integration.
+TESTS = Path(__file__).resolve().parents[1]
+if str(TESTS) not in sys.path:
+    sys.path.insert(0, str(TESTS))
+
+from rolekit import BIN, Run, base_env  # noqa: E402
 
 pytest_plugins = ["apio_sim.pytest_plugin"]
 

@@ -37,12 +37,19 @@ def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path
                                   "type 'Generic SIP Phone' (it has: Polycom-VVX-300, Telenet-Panasonic-KX-HDV230, "
                                   "Yealink-T46S)"]
     assert markdown.startswith("## Phone buttons: 5 users would change\n")
-    assert "| user foouser@foogroup | key 1 added: LINE 'Line' foouser<br>" in markdown
-    assert "### Skipped" in markdown
+    # Grouped by change, the user's own values as placeholders; skipped users before the changes.
+    assert ("| 2 | 1: user foouser@foogroup | Telenet-Panasonic-KX-HDV230 (template standard) | "
+            "key 1 added: LINE 'Line' {user}<br>") in markdown
+    assert "key 10 added: BLF 'Assistant' {assistant} |" in markdown
+    assert markdown.index("### Skipped (1)") < markdown.index("### Changes: 5 users in 5 groups")
+    assert markdown.endswith("Every user's detail (before, after): `phone_buttons.json` and `phone_buttons.html`.\n")
+    assert "<svg" in (plan / "phone_buttons.html").read_text()
 
     primary, markdown = report(plan, "primary_line")
     assert primary["counts"] == {"total": 4, "changed": 4, "unchanged": 0, "failed": 0}
-    assert "| user dave@sip.example.com@bargroup | primary line port true -> false |" in markdown
+    assert ("| 1 | 3: user foouser@foogroup, user alice@sip.example.com@foogroup, user bob+1@sip.example.com@foogroup "
+            "| - | primary line port false -> true |") in markdown
+    assert "| 2 | 1: user dave@sip.example.com@bargroup | - | primary line port true -> false |" in markdown
 
     softphones, markdown = report(plan, "softphones")
     assert softphones["counts"]["changed"] == 1

@@ -8,6 +8,7 @@ initial state first, and runs ansible-playbook (or ansible-runner) as a user wou
 
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -20,6 +21,7 @@ import yaml
 
 from apio_sim.testing import SimulatorProcess
 from rolekit import BIN, COLLECTIONS, REPO, Run, base_env, role_play, sim_env, writes
+from support import browser
 
 TENANT, GROUP = "bench", "benchgroup"
 HDV230, YEALINK, POLYCOM = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300"
@@ -449,3 +451,67 @@ def test_results_survive_the_awx_event_limit(fleet, tmp_path):
     res = events[0]["event_data"]["res"]
     assert res["counts"]["changed"] == 1000
     assert len(str(res)) > AWX_LIMIT
+
+
+# -- 5. the plan report a reviewer reads, at fleet scale ---------------------------------------------
+
+def test_the_plan_report_of_a_fleet_reads_as_a_few_groups(fleet, tmp_path):
+    # 2,400 users: three phone types (user i has PHONE_TYPES[i % 3]) and two templates, each user with
+    # its own values (its line, and its assistant or the colleague its reception desk monitors).
+    fleet.reset(state=True)
+    count = 2400
+    users = []
+    for i in range(count):
+        if i % 2:
+            users.append({"user": bench_user(i), "template": "reception", "vars": {"monitored": [bench_user(i - 1)]}})
+        else:
+            users.append({"user": bench_user(i), "vars": {"assistant": bench_user(i + 1)}} if i % 4 else
+                         {"user": bench_user(i)})
+    plan = tmp_path / "plan"
+    play = role_play(users, phone_buttons_tenant=TENANT, phone_buttons_group=GROUP,
+                     phone_buttons_vars={"reception_number": "1000"},
+                     phone_buttons_report=str(plan / "phone_buttons.json"))
+    play[0]["tasks"].append({"name": "Plan report", "telephony.apio.plan_report": {
+        "src": str(plan / "phone_buttons.json"), "title": "Phone buttons", "markdown": str(plan / "phone_buttons.md"),
+        "html": str(plan / "phone_buttons.html")}, "check_mode": False})
+
+    run = run_playbook(fleet, tmp_path, play, "plan", check=True)
+    assert run.rc == 0, run.output
+    assert writes(fleet) == []
+
+    # The JSON report: every user, with its full detail.
+    report, changed = read_report(plan / "phone_buttons.json")
+    assert report["counts"] == {"total": count, "changed": count, "unchanged": 0, "skipped": 0, "failed": 0}
+    assert len(changed) == count
+    assert all(e["previous"]["buttons"] is not None and e["current"]["buttons"] and e["changes"] and e["template"]
+               for e in changed.values())
+    assert sorted(report["phone_types"]) == sorted(PHONE_TYPES)
+    assert sorted(report["templates"]) == ["reception", "standard"]
+
+    # Grouped: one group per template, phone type and whether the user has an assistant.
+    outcome = run.result("Plan report")
+    assert outcome["users_changed"] == count
+    assert outcome["groups"] == 9
+    markdown = (plan / "phone_buttons.md").read_text()
+    assert len(markdown) <= 65536
+    rows = re.findall(r"^\| (\d+) \| ([\d,]+): .* \| (.+) \(template (\w+)\) \| ", markdown, re.M)
+    assert [int(number) for number, *unused in rows] == list(range(1, 10))
+    assert sum(int(size.replace(",", "")) for unused, size, *rest in rows) == count  # the sizes add up
+    assert sorted((phone, template) for *unused, phone, template in rows) == sorted(
+        [(p, "standard") for p in PHONE_TYPES] * 2 + [(p, "reception") for p in PHONE_TYPES])
+    assert "{user}" in markdown and "{assistant}" in markdown and "{monitored[0]" in markdown
+    assert markdown.endswith("Every user's detail (before, after): `phone_buttons.json` and `phone_buttons.html`.\n")
+    assert outcome["markdown_chars"] == len(markdown)
+
+    # The HTML report in a real browser: it renders, and its numbers are the JSON's.
+    chromium = browser.find_chromium()
+    if not chromium:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)("no Chromium (apt-get install -y chromium)")
+    png = tmp_path / "plan.png"
+    dom = browser.render(plan / "phone_buttons.html", png, width=1280, height=2400, chromium=chromium)
+    print("screenshot: %s" % png)
+    shown = dict((name, int(value.replace(",", ""))) for name, value in
+                 re.findall(r'data-count="(\w+)"[^>]*>([\d,]+)<', dom))
+    assert shown == dict(report["counts"], groups=9)
+    assert len(re.findall(r'<section[^>]* class="group', dom)) == 9
+    assert png.stat().st_size > 20000 and not browser.looks_blank(png), png

@@ -1,0 +1,225 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The plan report a reviewer reads: a run's report file (results.write_report) grouped by what changes.
+
+Users whose change is the same form one group: the same change lines once each user's own values
+(the user id, the values of its template variables) are replaced by placeholders such as ``{user}`` or
+``{assistant}``, on the same phone type. Groups are ordered by size, so that a roll-out of 10,000
+users that applies one template reads as a handful of groups.
+
+``build(report, title)`` gives the model that ``markdown()`` and plan_report_html.html() render. The
+Markdown always fits ``limit`` characters (a GitHub comment holds 65,536): failed and skipped users
+come first, then the largest groups, and a closing line says what was left out and where the full
+detail is.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+GITHUB_COMMENT_LIMIT = 65536
+SHOWN_USERS = 5  # users named in each group
+# Values shorter than this are not replaced by a placeholder: "1" or "on" would be found everywhere.
+SHORTEST_VALUE = 3
+
+
+def placeholders(entry):
+    """The user's own values, longest first, each with its placeholder: [("alice@x", "{user}"), ...].
+
+    A value like an address (``alice@sip.example.com``) also stands for its part before the ``@``
+    (``{user before @}``), which templates often use as a label.
+    """
+    named = []
+    user = entry.get("user")
+    if isinstance(user, str):
+        named.append(("user", user))
+    for name, value in sorted((entry.get("vars") or {}).items()):
+        if isinstance(value, list):
+            named.extend(("%s[%d]" % (name, position), item) for position, item in enumerate(value))
+        else:
+            named.append((name, value))
+    found = {}
+    for name, value in named:
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            continue
+        text = str(value)
+        for part, placeholder in ((text, "{%s}" % name), (text.split("@", 1)[0], "{%s before @}" % name)):
+            if len(part) >= SHORTEST_VALUE and part not in found:
+                found[part] = placeholder
+    return sorted(found.items(), key=lambda pair: -len(pair[0]))
+
+
+def generalise(text, values):
+    """``text`` with each of the user's own values replaced by its placeholder."""
+    if not values or not isinstance(text, str):
+        return text
+    pattern = re.compile("|".join(re.escape(value) for value, unused in values))
+    lookup = dict(values)
+    return pattern.sub(lambda match: lookup[match.group(0)], text)
+
+
+def _buttons(state, values):
+    if not isinstance(state, dict) or not isinstance(state.get("buttons"), list):
+        return None
+    return [dict(key, label=generalise(key.get("label"), values), parameter=generalise(key.get("parameter"), values))
+            for key in state["buttons"]]
+
+
+def _changed_ids(before, after):
+    old = dict((k["id"], k) for k in before or [])
+    new = dict((k["id"], k) for k in after or [])
+    return sorted(i for i in set(old) | set(new) if old.get(i) != new.get(i))
+
+
+def group_changes(entries):
+    """Groups of ``entries`` (the report's changes) with the same generalised change, largest first.
+
+    Each group: ``count``, ``users`` (every user label, in the order of the entries), ``device_type``
+    (or None), ``templates`` (the templates its users were given, when known), ``changes`` (the change
+    lines with placeholders) and, for phone buttons, ``before`` and ``after`` (the first user's keys with
+    placeholders) and ``changed_ids``.
+    """
+    groups = {}
+    for entry in entries:
+        values = placeholders(entry)
+        previous = entry.get("previous") or {}
+        device_type = previous.get("device_type") if isinstance(previous, dict) else None
+        lines = tuple(generalise(line, values) for line in entry.get("changes") or [])
+        signature = (device_type, lines)
+        group = groups.get(signature)
+        if group is None:
+            before = _buttons(previous, values)
+            after = _buttons(entry.get("current"), values)
+            group = groups[signature] = dict(
+                count=0, users=[], device_type=device_type, templates=[], changes=list(lines),
+                before=before, after=after,
+                changed_ids=_changed_ids(before, after) if before is not None and after is not None else None)
+        group["count"] += 1
+        group["users"].append(entry.get("user_label") or entry.get("user"))
+        template = entry.get("template")
+        if template and template not in group["templates"]:
+            group["templates"].append(template)
+    return sorted(groups.values(), key=lambda g: (-g["count"], g["device_type"] or "", g["changes"]))
+
+
+def build(report, title):
+    """The model of the plan report of one run: what markdown() and the HTML report render."""
+    changes = list(report.get("changes") or [])
+    not_written = list(report.get("not_written") or [])
+    check_mode = bool(report.get("check_mode"))
+    return dict(
+        title=title,
+        check_mode=check_mode,
+        verb="would change" if check_mode or not_written else "changed",
+        counts=dict(report.get("counts") or {}),
+        msg=report.get("msg") or "",
+        failed=list(report.get("failed") or []),
+        skipped=list(report.get("skipped") or []),
+        not_written=len(not_written),
+        # Users held back by an invalid one are changes the run would have made: grouped the same way.
+        groups=group_changes(changes + not_written),
+        users_changed=len(changes) + len(not_written),
+        phone_types=dict(report.get("phone_types") or {}),
+        templates=dict(report.get("templates") or {}),
+    )
+
+
+def _plural(count, word, plural=None):
+    return "%s %s" % (format(count, ","), word if count == 1 else (plural or word + "s"))
+
+
+def _cell(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def _listing(title, lines, budget, more_where):
+    """A section of ``lines`` that fits ``budget`` characters, saying how many it left out."""
+    out = ["", "### %s (%s)" % (title, format(len(lines), ",")), ""]
+    used = sum(len(line) + 1 for line in out)
+    shown = 0
+    for line in lines:
+        item = "- %s" % line
+        if used + len(item) + 1 > budget:
+            break
+        out.append(item)
+        used += len(item) + 1
+        shown += 1
+    if shown < len(lines):
+        out.append("- ... and %s more: %s" % (format(len(lines) - shown, ","), more_where))
+    return out
+
+
+def markdown(model, limit=GITHUB_COMMENT_LIMIT, detail=()):
+    """The report as Markdown of at most ``limit`` characters, and how many groups it left out.
+
+    ``detail`` names the files with the full detail (the JSON report, the HTML report), for the line
+    that says what was left out."""
+    counts = model["counts"]
+    where = " and ".join("`%s`" % name for name in detail) or "the JSON report"
+    changed = model["users_changed"]
+    head = ["## %s: %s %s" % (model["title"], _plural(changed, "user"), model["verb"]), ""]
+    if model["check_mode"]:
+        head.append("Dry run (check mode): nothing was written.")
+    elif model["not_written"]:
+        head.append("Nothing was written: %s that differ held back because of the failed users below."
+                    % _plural(model["not_written"], "user"))
+    else:
+        head.append("Applied.")
+    head.append("%s: %s %s, %s unchanged, %s skipped, %s failed." % (
+        _plural(counts.get("total", 0), "user"), format(counts.get("changed", 0), ","), model["verb"],
+        format(counts.get("unchanged", 0), ","), format(counts.get("skipped", len(model["skipped"])), ","),
+        format(counts.get("failed", len(model["failed"])), ",")))
+    closing_room = 400  # the closing line, whatever it says
+    budget = limit - closing_room
+    out = head
+    # Failed and skipped users first, each section within a share of what is left.
+    for title, lines, share in (("Failed", model["failed"], 0.3), ("Skipped", model["skipped"], 0.15)):
+        if lines:
+            section = _listing(title, lines, int((budget - _size(out)) * share), "see " + where)
+            out = out + section
+    groups = model["groups"]
+    shown_groups = 0
+    if groups:
+        out += ["", "### Changes: %s in %s" % (_plural(changed, "user"), _plural(len(groups), "group")), ""]
+        out += ["| # | users | phone type | change |", "|---|---:|---|---|"]
+        for number, group in enumerate(groups, 1):
+            row = _group_row(number, group)
+            if _size(out) + len(row) + 1 > budget:
+                break
+            out.append(row)
+            shown_groups += 1
+    left = groups[shown_groups:]
+    closing = []
+    if left:
+        left_users = sum(g["count"] for g in left)
+        closing.append("%s of %s left out here." % (_plural(len(left), "group"), _plural(left_users, "user")))
+    closing.append("Every user's detail (before, after): %s." % where)
+    out += ["", " ".join(closing)]
+    text = "\n".join(out) + "\n"
+    if len(text) > limit:  # only a limit below closing_room gets here
+        text = text[:max(0, limit - 2)] + "…\n"
+    return text, len(left)
+
+
+def _size(lines):
+    return sum(len(line) + 1 for line in lines)
+
+
+MAX_LINES_PER_GROUP = 12
+
+
+def _group_row(number, group):
+    lines = group["changes"] or ["no change listed"]
+    shown = [_cell(line) for line in lines[:MAX_LINES_PER_GROUP]]
+    if len(lines) > MAX_LINES_PER_GROUP:
+        shown.append("... %d more changes" % (len(lines) - MAX_LINES_PER_GROUP))
+    users = ", ".join(_cell(u) for u in group["users"][:SHOWN_USERS])
+    if group["count"] > SHOWN_USERS:
+        users += " and %s more" % format(group["count"] - SHOWN_USERS, ",")
+    kind = _cell(group["device_type"] or "-")
+    if group["templates"]:
+        kind += " (template %s)" % ", ".join(_cell(t) for t in group["templates"])
+    return "| %d | %s: %s | %s | %s |" % (number, format(group["count"], ","), users, kind, "<br>".join(shown))

@@ -1,0 +1,174 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: plan_report
+short_description: Write a plan report a reviewer can read, from the report file of a run
+version_added: 2.0.0
+description:
+  - Reads the JSON report file that a task of this collection wrote (the O(telephony.apio.apio_phone_buttons#module:report)
+    option of its modules, C(phone_buttons_report) of the C(telephony.apio.phone_buttons) role) and
+    writes a Markdown report for a merge-request comment and an HTML report with pictures of the phones'
+    keys.
+  - Users whose change is the same are one group, said once with the number of users and a few of
+    them by name. A change is the same when the same keys change from the same values to the same
+    values once each user's own values are replaced by placeholders (its user id by V({user}), the
+    values of its template variables by V({name})), on the same phone type. Groups are ordered by size.
+  - The Markdown report always fits O(markdown_limit) characters. Failed and skipped users come first,
+    then the largest groups; its last line says what it left out and that the JSON and HTML reports
+    have every user's detail.
+  - The collection's playbooks run it when C(apio_plan_dir) is set.
+author:
+  - telephony.apio contributors (@telephony-apio)
+options:
+  src:
+    description: The JSON report file of the run. Its shape is described by C(docs/plan-report.schema.json).
+    type: path
+    required: true
+  title:
+    description: What the report is about, for its heading, e.g. V(Phone buttons).
+    type: str
+    required: true
+  markdown:
+    description: Where to write the Markdown report. Not written when not given.
+    type: path
+  markdown_limit:
+    description:
+      - The most characters the Markdown report may have. A GitHub comment holds 65,536, a GitLab one
+        1,000,000.
+    type: int
+    default: 65536
+  html:
+    description:
+      - Where to write the HTML report, one page that works offline (no scripts, no external fonts or
+        images). Not written when not given.
+    type: path
+attributes:
+  check_mode:
+    description:
+      - Can run in check_mode and return changed status prediction without modifying target.
+      - In check mode nothing is written; the result says whether the files would change.
+      - "The collection's playbooks run it with C(check_mode: false), since a dry run's report is its point."
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+notes:
+  - "Runs on the host where O(src) is, usually the controller (C(delegate_to: localhost))."
+seealso:
+  - module: telephony.apio.apio_phone_buttons_rollout
+"""
+
+EXAMPLES = r"""
+- name: Dry run of a roll-out, with its report file
+  telephony.apio.apio_phone_buttons_rollout:
+    tenant: foo
+    group: foogroup
+    templates: "{{ my_templates }}"
+    template: standard
+    batch: "{{ users }}"
+    report: plan/phone_buttons.json
+  check_mode: true
+
+- name: The reports a reviewer reads
+  telephony.apio.plan_report:
+    src: plan/phone_buttons.json
+    title: Phone buttons
+    markdown: plan/phone_buttons.md
+    html: plan/phone_buttons.html
+  check_mode: false
+  delegate_to: localhost
+"""
+
+RETURN = r"""
+groups:
+  description: How many groups of users with the same change the report has.
+  returned: success
+  type: int
+  sample: 3
+users_changed:
+  description: How many users change (or would change, in check mode), in all groups.
+  returned: success
+  type: int
+  sample: 2000
+groups_left_out:
+  description: How many groups the Markdown report left out to fit O(markdown_limit).
+  returned: when O(markdown) is given
+  type: int
+  sample: 0
+markdown_chars:
+  description: The length of the Markdown report, in characters.
+  returned: when O(markdown) is given
+  type: int
+  sample: 4210
+"""
+
+import json
+import os
+import tempfile
+
+from ansible.module_utils.basic import AnsibleModule
+from ansible_collections.telephony.apio.plugins.module_utils import plan_report
+from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html as render_html
+
+
+def write_if_changed(module, path, text):
+    """Write ``text`` to ``path`` (atomically) unless it holds that already; whether it changed."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            if stream.read() == text:
+                return False
+    except FileNotFoundError:
+        pass
+    if module.check_mode:
+        return True
+    directory = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".plan-report-")
+    with os.fdopen(handle, "w", encoding="utf-8") as stream:
+        stream.write(text)
+    os.chmod(temporary, 0o644)
+    os.replace(temporary, path)
+    return True
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=dict(
+            src=dict(type="path", required=True),
+            title=dict(type="str", required=True),
+            markdown=dict(type="path"),
+            markdown_limit=dict(type="int", default=plan_report.GITHUB_COMMENT_LIMIT),
+            html=dict(type="path"),
+        ),
+        supports_check_mode=True,
+    )
+    params = module.params
+    try:
+        with open(params["src"], encoding="utf-8") as stream:
+            report = json.load(stream)
+    except (OSError, ValueError) as exc:
+        module.fail_json(msg="cannot read the report file %s: %s" % (params["src"], exc))
+    if not isinstance(report, dict) or "counts" not in report:
+        module.fail_json(msg="%s is not the report file of a task that writes (no counts)" % params["src"])
+
+    model = plan_report.build(report, params["title"])
+    report_name = os.path.basename(params["src"])
+    result = dict(changed=False, groups=len(model["groups"]), users_changed=model["users_changed"])
+    if params["markdown"]:
+        detail = [report_name] + ([os.path.basename(params["html"])] if params["html"] else [])
+        text, left_out = plan_report.markdown(model, params["markdown_limit"], detail)
+        result.update(markdown_chars=len(text), groups_left_out=left_out)
+        result["changed"] |= write_if_changed(module, params["markdown"], text)
+    if params["html"]:
+        result["changed"] |= write_if_changed(module, params["html"], render_html(model, [report_name]))
+    module.exit_json(**result)
+
+
+if __name__ == "__main__":
+    main()
