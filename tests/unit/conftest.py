@@ -189,3 +189,25 @@ def clients():
 def run_module(monkeypatch):
     """Run a module's ``main()`` in-process; returns its result dict, with ``failed`` set on fail_json."""
     return module_runner(monkeypatch)
+
+
+# A fake APIO (FakeApio) or Enterprise Portal (FakePortal) behind the scripted server; ``.args`` are the
+# connection options of a module run against it (one retry: a scripted failure fails fast).
+@pytest.fixture
+def apio(server):
+    from .fakes import FakeApio  # fakes.py uses this module's reply()
+
+    fake = FakeApio()
+    server.handler = fake
+    fake.args = {"url": server.url, "token": "tok", "retries": 1}
+    return fake
+
+
+@pytest.fixture
+def portal(server):
+    from .fakes import FakePortal
+
+    fake = FakePortal()
+    server.handler = fake
+    fake.args = {"portal_url": server.url, "client_id": "cid", "client_secret": "csecret", "retries": 1}
+    return fake

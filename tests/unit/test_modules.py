@@ -10,7 +10,7 @@ from ansible_collections.telephony.apio.plugins.modules import (
     apio_softphone_info,
 )
 
-from .fakes import HDV230, SEED_KEYS, FakeApio, FakePortal
+from .fakes import HDV230, SEED_KEYS
 
 USER_PATH = "/api/v1/tenants/foo/groups/foogroup/users/{}/access_device/"
 PRIMARY = USER_PATH + "primary_line_port/"
@@ -18,22 +18,6 @@ BUTTONS = USER_PATH + "phone_buttons/"
 PHONE_TYPE = "/api/v1/configs/phone_types/Telenet-Panasonic-KX-HDV230/"
 CUSTOMER = "11111111-1111-4111-8111-111111111111"
 DEVICES = f"/api/v1.0/customers/{CUSTOMER}/users/jdoe/devices/pbx"
-
-
-@pytest.fixture
-def apio(server):
-    fake = FakeApio()
-    server.handler = fake
-    fake.args = {"url": server.url, "token": "tok", "retries": 1}
-    return fake
-
-
-@pytest.fixture
-def portal(server):
-    fake = FakePortal()
-    server.handler = fake
-    fake.args = {"portal_url": server.url, "client_id": "cid", "client_secret": "csecret", "retries": 1}
-    return fake
 
 
 def puts(server):

@@ -21,7 +21,7 @@ from ansible_collections.telephony.apio.plugins.modules import (
 )
 from jsonschema import Draft202012Validator
 
-from .fakes import HDV230, SEED_KEYS, FakeApio, FakePortal
+from .fakes import HDV230, SEED_KEYS
 from .test_phone_buttons_rollout import TEMPLATES, FakeApioGroups, rollout
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
@@ -45,22 +45,6 @@ def valid(path):
         assert counts.get("not_written", 0) == len(report["not_written"])
         assert counts["failed"] == len(report["failed"]) and counts.get("skipped", 0) == len(report["skipped"])
     return report
-
-
-@pytest.fixture
-def apio(server):
-    fake = FakeApio()
-    server.handler = fake
-    fake.args = {"url": server.url, "token": "tok", "retries": 0}
-    return fake
-
-
-@pytest.fixture
-def portal(server):
-    fake = FakePortal()
-    server.handler = fake
-    fake.args = {"portal_url": server.url, "client_id": "cid", "client_secret": "csecret", "retries": 0}
-    return fake
 
 
 # -- real reports -------------------------------------------------------------------------------------
