@@ -239,6 +239,14 @@ def lint(session):
         session.run("ansible-lint", "--offline", "--profile", "production", "--nocolor",
                     env=quiet_env(ANSIBLE_COLLECTIONS_PATH=str(tree.parents[2])))
     session.run("ruff", "check", "--no-cache", "--output-format", "concise", str(ROOT))
+    # ansible-test's pep8 test, here too (ruff lacks some of its rules, such as E127), so that
+    # make check finds what the sanity sessions would: its settings, read from the installed ansible-test.
+    import ansible_test
+
+    ignore = Path(ansible_test.__file__).parent / "_util" / "controller" / "sanity" / "pep8" / "current-ignore.txt"
+    codes = [line.strip() for line in ignore.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    with session.chdir(tree):
+        session.run("pycodestyle", "--max-line-length", "160", "--ignore", ",".join(codes), "plugins", "tests")
 
 
 @nox.session(name="docs-lint", **DEV_ENV, tags=["checks"])

@@ -71,10 +71,9 @@ def test_phone_buttons_apply_with_a_failed_write(apio, run_module, tmp_path):
         apio.add(user, keys=SEED_KEYS)
     apio.put_errors["b"] = (400, {"errors": [{"message": "device is locked"}]})
     report = tmp_path / "applied" / "phone_buttons.json"
-    run_module(apio_phone_buttons.main, dict(
-        apio.args, tenant="foo", group="foogroup", parallel=1, keys=[{"id": 6, "type": "BLF", "label": "x",
-                                                                       "parameter": "alice"}],
-        batch=[{"user": "a"}, {"user": "b"}], report=str(report)))
+    keys = [{"id": 6, "type": "BLF", "label": "x", "parameter": "alice"}]
+    run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", parallel=1, keys=keys,
+                                             batch=[{"user": "a"}, {"user": "b"}], report=str(report)))
     written = valid(report)
     assert written["check_mode"] is False
     [changed] = written["changes"]
