@@ -307,7 +307,11 @@ def build_check(session):
             session.error("%s comes from %s, not from the installed copy" % (name, doc["doc"]["filename"]))
         if not (doc["doc"].get("short_description") and doc.get("examples") and doc.get("return")):
             session.error(name + ": incomplete docs")
-    session.log("ok: ansible-doc of %d modules from the installed copy" % len(module_names()))
+    for plugin_type, name in (("inventory", "users"),):
+        out = session.run("ansible-doc", "-t", plugin_type, "--json", "telephony.apio." + name, env=env, silent=True)
+        if not json.loads(out)["telephony.apio." + name]["doc"].get("short_description"):
+            session.error("%s plugin %s: incomplete docs" % (plugin_type, name))
+    session.log("ok: ansible-doc of %d modules and the inventory plugin from the installed copy" % len(module_names()))
 
     with start_simulator() as sim, session.chdir(work):
         env.update(sim.environment())

@@ -376,8 +376,10 @@ def write(results, docs_path, notes_path=NOTES):
 
 
 # Sections that other bench scripts write into the same page, between their own markers (e.g.
-# bench/rollout_bench.py's "Fleet roll-out against the floor"): kept as they are when the page is rewritten.
-KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),)
+# bench/rollout_bench.py's "Fleet roll-out against the floor", bench/inventory_bench.py's "Inventory: listing the
+# platform"): kept as they are when the page is rewritten.
+KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),
+                ("<!-- inventory-bench:begin", "<!-- inventory-bench:end -->"))
 
 
 def kept_sections(docs_path):
@@ -477,3 +479,15 @@ make bench          # the full run: {command}
 make bench-smoke    # 50 users, every method and case, asserts the request counts (part of make test)
 ```
 """
+
+
+def replace_section(docs_path, block, begin, end):
+    """Put ``block`` (which starts with ``begin`` and ends with ``end``) into the page at ``docs_path``:
+    in place of the text between those markers, or at the end of the page the first time."""
+    text = docs_path.read_text() if docs_path.exists() else ""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    docs_path.write_text(text)

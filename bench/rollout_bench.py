@@ -62,6 +62,7 @@ from run_bench import (  # noqa: E402
     user_id,
     write_vars,
 )
+from report import fmt_int, replace_section  # noqa: E402
 
 ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
 TEMPLATE = "standard"
@@ -454,10 +455,6 @@ METHOD_LABELS = {
 }
 
 
-def fmt_int(n):
-    return "{:,}".format(n)
-
-
 def fmt_bytes(n):
     if n is None:
         return "-"
@@ -601,15 +598,7 @@ NOTES = BENCH / "rollout_notes.md"
 
 
 def write_docs(results, docs_path):
-    text = docs_path.read_text() if docs_path.exists() else ""
-    block = section(results)
-    if BEGIN in text and END in text:
-        head, rest = text.split(BEGIN, 1)
-        tail = rest.split(END, 1)[1]
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    docs_path.write_text(text)
+    replace_section(docs_path, section(results), BEGIN, END)
 
 
 # -- command line ------------------------------------------------------------------------------------

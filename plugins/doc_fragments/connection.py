@@ -29,15 +29,16 @@ options:
     description:
       - A ready Bearer token, or a machine-to-machine token that never expires. Used instead of
         O(username)/O(password) when both are given; if it is refused and a username and password are
-        set, the module logs in instead.
+        set, the collection logs in instead.
       - If not set, the value of the E(APIO_TOKEN) environment variable is used.
       - One of O(token) and O(username) is required.
     type: str
   username:
     description:
-      - Account for the APIO core login (C(POST /api/v01/auth/login)). The module logs in once per task,
-        refreshes the access token when it expires, and logs in again when the refresh token is refused.
-      - The account needs at least Group Admin level on the users it manages.
+      - Account for the APIO core login (C(POST /api/v01/auth/login)). The collection logs in once per task
+        (once per inventory source for the inventory plugin), refreshes the access token when it expires,
+        and logs in again when the refresh token is refused.
+      - The account needs at least Group Admin level on the users it manages (or lists).
       - If not set, the value of the E(APIO_USERNAME) environment variable is used.
     type: str
   password:

@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The users of the platform, through the listing routes of the contract (1.6): tenants, then their
+groups, then the groups' users; optionally each user's phone type and device name (1.4).
+
+Used by the inventory plugin ``telephony.apio.users``; the HTTP, authentication, retries and error
+messages are the client's (``client.py``). A user is one record (a dict) with ``tenant``, ``group``,
+``user``, ``first_name``, ``last_name``, ``extension`` and ``phone_number``, and after
+``add_phone_details`` also ``device_type`` and ``device_name`` (None for a user without a phone).
+
+User ids are unique on the platform: a user id listed in two places is an error that names both, never
+a silent merge (it would become one host, one host_vars file).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import threading
+from concurrent.futures import ThreadPoolExecutor, wait
+
+from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
+
+USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
+               ("phone_number", "phoneNumber"))
+PROGRESS_INTERVAL = 10.0  # seconds between two progress reports of the phone details
+
+
+class ListingError(Exception):
+    """The listing cannot give one host per user: a user id listed twice, a filter that matches nothing."""
+
+
+def place(tenant, group):
+    return "tenant '%s', group '%s'" % (tenant, group)
+
+
+def _items(body, field, id_field, what):
+    """The list ``field`` of an answer, each element a dict with a non-empty string ``id_field``."""
+    items = body.get(field) if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise ApiError("unexpected answer, no '%s' list: %.200r" % (field, body), method="GET", what=what)
+    for item in items:
+        if not (isinstance(item, dict) and isinstance(item.get(id_field), str) and item[id_field]):
+            raise ApiError("unexpected answer, an element without '%s': %.200r" % (id_field, item), method="GET",
+                           what=what)
+    return items
+
+
+def list_tenants(client):
+    """The ids of the tenants the account may see."""
+    what = "list of tenants"
+    return [t["tenantId"] for t in _items(client.request("GET", client.url("tenants"), what), "tenants",
+                                          "tenantId", what)]
+
+
+def list_groups(client, tenant):
+    """The ids of the groups of ``tenant`` that the account may see."""
+    what = "groups of tenant '%s'" % tenant
+    body = client.request("GET", client.url("tenants", tenant, "groups"), what)
+    return [g["groupId"] for g in _items(body, "groups", "groupId", what)]
+
+
+def list_group_users(client, tenant, group):
+    """The user records of one group."""
+    what = "users of %s" % place(tenant, group)
+    body = client.request("GET", client.url("tenants", tenant, "groups", group, "users"), what)
+    users = []
+    for item in _items(body, "users", "userId", what):
+        user = dict(tenant=tenant, group=group, user=item["userId"])
+        for name, field in USER_FIELDS:
+            user[name] = item.get(field)
+        users.append(user)
+    return users
+
+
+def parse_group_filter(entries):
+    """``apio_groups`` entries: a group id (in any tenant) or ``TENANT/GROUP`` (that group of that tenant).
+
+    Returns (bare group ids, set of (tenant, group) pairs). The first ``/`` separates the tenant.
+    """
+    bare, pairs = set(), set()
+    for entry in entries or ():
+        entry = str(entry)
+        tenant, sep, group = entry.partition("/")
+        if not sep:
+            bare.add(entry)
+        elif tenant and group:
+            pairs.add((tenant, group))
+        else:
+            raise ListingError("group filter entry '%s': expected GROUP or TENANT/GROUP" % entry)
+    return bare, pairs
+
+
+def list_users(client, tenants=None, groups=None):
+    """Every user of the chosen tenants and groups, sorted by tenant, group and user id.
+
+    ``tenants``: tenant ids (none: every tenant the account sees). ``groups``: group filter entries (see
+    ``parse_group_filter``; none: every group). A tenant named in ``tenants`` or in a ``TENANT/GROUP``
+    entry is listed without listing the tenants first, and a ``TENANT/GROUP`` group without listing the
+    tenant's groups: an unknown one is the API's error (404), naming it. A group id entry that matches
+    no group of the listed tenants is an error too (a typo would otherwise give an empty inventory).
+    """
+    bare, pairs = parse_group_filter(groups)
+    tenants = sorted(set(str(t) for t in tenants or ()))
+    if tenants:
+        outside = sorted("%s/%s" % pair for pair in pairs if pair[0] not in tenants)
+        if outside:
+            raise ListingError("group filter entries %s name a tenant that is not in the tenants filter (%s)"
+                               % (", ".join(outside), ", ".join(tenants)))
+        visit = tenants
+    elif pairs and not bare:
+        visit = sorted(set(t for t, unused_group in pairs))
+    else:
+        visit = sorted(set(list_tenants(client)))
+    matched = set()
+    found = []
+    for tenant in visit:
+        chosen = set(g for t, g in pairs if t == tenant)
+        if bare or not pairs:
+            listed = list_groups(client, tenant)
+            if bare:
+                matched.update(bare.intersection(listed))
+                chosen.update(bare.intersection(listed))
+            else:
+                chosen.update(listed)
+        for group in sorted(chosen):
+            found.extend(sorted(list_group_users(client, tenant, group), key=lambda u: u["user"]))
+    unmatched = sorted(bare - matched)
+    if unmatched:
+        raise ListingError("group filter entries %s match no group of the tenants %s"
+                           % (", ".join(unmatched), ", ".join(visit) or "(none)"))
+    check_unique(found)
+    return found
+
+
+def check_unique(users):
+    """Raise ListingError when a user id is listed more than once, naming every place it was listed."""
+    seen = {}
+    duplicates = []
+    for user in users:
+        first = seen.setdefault(user["user"], user)
+        if first is not user:
+            duplicates.append((first, user))
+    if duplicates:
+        lines = ["user '%s' is listed in %s and in %s" % (first["user"], place(first["tenant"], first["group"]),
+                                                          place(again["tenant"], again["group"]))
+                 for first, again in duplicates[:10]]
+        more = len(duplicates) - len(lines)
+        raise ListingError("%s%s; a user id must be unique on the platform (it is the host name)"
+                           % ("; ".join(lines), "; and %d more" % more if more else ""))
+
+
+def phone_of(client, user, operator=None):
+    """(device type, device name) of the user's main phone, or (None, None) when the phone buttons route
+    answers 404: the user, just listed, has no phone."""
+    what = "phone buttons of user '%s' (%s)" % (user["user"], place(user["tenant"], user["group"]))
+    url = client.user_url(user["tenant"], user["group"], user["user"], "access_device", "phone_buttons",
+                          operator=operator)
+    try:
+        body = client.request("GET", url, what)
+    except ApiError as exc:
+        if exc.status == 404:
+            return None, None
+        raise
+    if not (isinstance(body, dict) and isinstance(body.get("deviceType"), str) and body["deviceType"]):
+        raise ApiError("unexpected answer, no deviceType (phone type): %.200r" % (body,), method="GET", what=what)
+    name = body.get("deviceName")
+    return body["deviceType"], name if isinstance(name, str) else None
+
+
+def add_phone_details(client, users, parallel=8, operator=None, progress=None):
+    """Set ``device_type`` and ``device_name`` of every user: one GET per user, ``parallel`` in flight on
+    the client's one session. The first failure stops the others and is raised.
+
+    ``progress(done, total)`` is called from the calling thread every PROGRESS_INTERVAL seconds while
+    the requests run, and once at the end.
+    """
+    total = len(users)
+    pending = iter(users)
+    lock = threading.Lock()
+    done = [0]
+    errors = []
+
+    def worker():
+        while True:
+            with lock:
+                if errors:
+                    return
+                user = next(pending, None)
+            if user is None:
+                return
+            try:
+                user["device_type"], user["device_name"] = phone_of(client, user, operator)
+            # Any failure, as it is: the calling thread raises it once every worker has stopped.
+            except Exception as exc:  # pylint: disable=broad-except
+                with lock:
+                    errors.append(exc)
+                return
+            with lock:
+                done[0] += 1
+
+    if total:
+        workers = max(1, min(parallel, total))
+        # Each worker takes the next user when it is free: no future per user (100,000 users).
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            futures = [pool.submit(worker) for unused in range(workers)]
+            while wait(futures, timeout=PROGRESS_INTERVAL).not_done:
+                if progress is not None and not errors:
+                    progress(done[0], total)
+            for future in futures:
+                future.result()
+    if errors:
+        raise errors[0]
+    if progress is not None:
+        progress(total, total)
+    return users
