@@ -115,7 +115,7 @@ def link_collection():
         link.symlink_to(ROOT)
 
 
-def stage(session, where):
+def stage(where):
     """Copy the collection's files (tracked, and untracked ones not ignored) into
     ``where/ansible_collections/telephony/apio``: what a commit of the work tree would hold."""
     dest = where / "ansible_collections" / "telephony" / "apio"
@@ -156,8 +156,8 @@ LOCALE_HINT = ("ansible-test wants the en_US.UTF-8 locale: as root, `localedef -
 
 
 def run_strict(session, *args, **kwargs):
-    """Run a check that can pass with warnings (ansible-test, galaxy-importer); print its output and fail
-    on any line it printed at WARNING or ERROR level."""
+    """Run a check that can pass with warnings (ansible-test); print its output and fail on any line it
+    printed at WARNING or ERROR level (found as import_check.py finds them in galaxy-importer's log)."""
     out = session.run(*args, silent=True, **kwargs) or ""
     lines = [line for line in out.splitlines() if not PIP_LOCATION_NOTICE.match(line)]
     print("\n".join(lines))
@@ -233,7 +233,7 @@ def bench_smoke(session):
 @nox.session(**DEV_ENV, tags=["checks", "quick"])
 def lint(session):
     """ansible-lint (production profile) on the collection, ruff on the repository."""
-    tree = stage(session, fresh_tmp(session, "lint"))
+    tree = stage(fresh_tmp(session, "lint"))
     # From a copy that is a collection path, so that tasks resolve against this collection's modules.
     with session.chdir(tree):
         session.run("ansible-lint", "--offline", "--profile", "production", "--nocolor",
@@ -252,7 +252,7 @@ def lint(session):
 @nox.session(name="docs-lint", **DEV_ENV, tags=["checks"])
 def docs_lint(session):
     """antsibull-docs lint-collection-docs --plugin-docs."""
-    tree = stage(session, fresh_tmp(session, "docs"))
+    tree = stage(fresh_tmp(session, "docs"))
     with session.chdir(tree):
         session.run("antsibull-docs", "lint-collection-docs", "--plugin-docs", ".", env=quiet_env())
 
@@ -260,7 +260,7 @@ def docs_lint(session):
 @nox.session(name="changelog-lint", **DEV_ENV, tags=["checks"])
 def changelog_lint(session):
     """antsibull-changelog lint of the fragments and of changelogs/changelog.yaml."""
-    tree = stage(session, fresh_tmp(session, "changelog"))
+    tree = stage(fresh_tmp(session, "changelog"))
     with session.chdir(tree):
         session.run("antsibull-changelog", "lint", "-v", env=quiet_env())
         session.run("antsibull-changelog", "lint-changelog-yaml", "changelogs/changelog.yaml", env=quiet_env())
@@ -326,7 +326,7 @@ def build_check(session):
 def ee_check(session):
     """meta/execution-environment.yml (ansible-builder introspect) and a build context of the example EE."""
     work = fresh_tmp(session, "ee")
-    tree = stage(session, work)
+    tree = stage(work)
     out = session.run("ansible-builder", "introspect", "--sanitize", str(work), silent=True, env=quiet_env())
     print(out)
     if "from collection telephony.apio" not in out or "requests" not in out:
@@ -349,7 +349,7 @@ def runner_check(session):
     (data / "inventory").mkdir()
     (data / "env").mkdir()
     collections = data / "project" / "collections"
-    stage(session, collections)
+    stage(collections)
     shutil.copy(ROOT / "playbooks" / "demo.yml", data / "project" / "demo.yml")
     (data / "inventory" / "hosts").write_text(
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % sys.executable)

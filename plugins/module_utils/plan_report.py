@@ -52,19 +52,25 @@ def placeholders(entry):
     return sorted(found.items(), key=lambda pair: -len(pair[0]))
 
 
-def generalise(text, values):
-    """``text`` with each of the user's own values replaced by its placeholder."""
-    if not values or not isinstance(text, str):
-        return text
+def generaliser(entry):
+    """A function that gives a text with each of the user's own values replaced by its placeholder
+    (one pattern per user, for all its texts)."""
+    values = placeholders(entry)
+    if not values:
+        return lambda text: text
     pattern = re.compile("|".join(re.escape(value) for value, unused in values))
     lookup = dict(values)
-    return pattern.sub(lambda match: lookup[match.group(0)], text)
+
+    def generalise(text):
+        return pattern.sub(lambda match: lookup[match.group(0)], text) if isinstance(text, str) else text
+
+    return generalise
 
 
-def _buttons(state, values):
+def _buttons(state, generalise):
     if not isinstance(state, dict) or not isinstance(state.get("buttons"), list):
         return None
-    return [dict(key, label=generalise(key.get("label"), values), parameter=generalise(key.get("parameter"), values))
+    return [dict(key, label=generalise(key.get("label")), parameter=generalise(key.get("parameter")))
             for key in state["buttons"]]
 
 
@@ -84,15 +90,15 @@ def group_changes(entries):
     """
     groups = {}
     for entry in entries:
-        values = placeholders(entry)
+        generalise = generaliser(entry)
         previous = entry.get("previous") or {}
         device_type = previous.get("device_type") if isinstance(previous, dict) else None
-        lines = tuple(generalise(line, values) for line in entry.get("changes") or [])
+        lines = tuple(generalise(line) for line in entry.get("changes") or [])
         signature = (device_type, lines)
         group = groups.get(signature)
         if group is None:
-            before = _buttons(previous, values)
-            after = _buttons(entry.get("current"), values)
+            before = _buttons(previous, generalise)
+            after = _buttons(entry.get("current"), generalise)
             group = groups[signature] = dict(
                 count=0, users=[], device_type=device_type, templates=[], changes=list(lines),
                 before=before, after=after,

@@ -113,35 +113,45 @@ def trim_invocation(params):
     return trimmed
 
 
-def write_report(path, report):
-    """Write ``report`` as JSON to ``path``, atomically: keys sorted, each element of a top-level list
-    on a line of its own, so that two reports compare line by line and a large one stays readable."""
+def write_atomically(path, write, prefix=".report-"):
+    """Create or replace the file ``path`` with what ``write(stream)`` writes, atomically (a reader sees
+    the old file or the new one, never half of it); the file's directory is made if missing."""
     path = os.path.abspath(os.path.expanduser(path))
     directory = os.path.dirname(path)
     if not os.path.isdir(directory):
         os.makedirs(directory)
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".report-")
+    handle, temporary = tempfile.mkstemp(dir=directory, prefix=prefix)
     try:
-        with os.fdopen(handle, "w") as stream:
-            # Written piece by piece: the report of a large run is megabytes, and need not be one string.
-            stream.write("{")
-            for number, name in enumerate(sorted(report)):
-                value = report[name]
-                stream.write("%s\n%s: " % ("," if number else "", json.dumps(name)))
-                if isinstance(value, list) and value:
-                    stream.write("[")
-                    for position, item in enumerate(value):
-                        stream.write("%s\n%s" % ("," if position else "", json.dumps(item, sort_keys=True)))
-                    stream.write("\n]")
-                else:
-                    stream.write(json.dumps(value, sort_keys=True))
-            stream.write("\n}\n")
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            write(stream)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)
     except BaseException:
         if os.path.exists(temporary):
             os.unlink(temporary)
         raise
+
+
+def write_report(path, report):
+    """Write ``report`` as JSON to ``path``, atomically: keys sorted, each element of a top-level list
+    on a line of its own, so that two reports compare line by line and a large one stays readable."""
+
+    def write(stream):
+        # Written piece by piece: the report of a large run is megabytes, and need not be one string.
+        stream.write("{")
+        for number, name in enumerate(sorted(report)):
+            value = report[name]
+            stream.write("%s\n%s: " % ("," if number else "", json.dumps(name)))
+            if isinstance(value, list) and value:
+                stream.write("[")
+                for position, item in enumerate(value):
+                    stream.write("%s\n%s" % ("," if position else "", json.dumps(item, sort_keys=True)))
+                stream.write("\n]")
+            else:
+                stream.write(json.dumps(value, sort_keys=True))
+        stream.write("\n}\n")
+
+    write_atomically(path, write)
 
 
 def remove_report(path):

@@ -111,11 +111,11 @@ markdown_chars:
 
 import json
 import os
-import tempfile
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.telephony.apio.plugins.module_utils import plan_report
 from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html as render_html
+from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 
 
 def write_if_changed(module, path, text):
@@ -126,14 +126,8 @@ def write_if_changed(module, path, text):
                 return False
     except FileNotFoundError:
         pass
-    if module.check_mode:
-        return True
-    directory = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=directory, prefix=".plan-report-")
-    with os.fdopen(handle, "w", encoding="utf-8") as stream:
-        stream.write(text)
-    os.chmod(temporary, 0o644)
-    os.replace(temporary, path)
+    if not module.check_mode:
+        write_atomically(path, lambda stream: stream.write(text), prefix=".plan-report-")
     return True
 
 
