@@ -8,8 +8,8 @@ Users whose change is the same form one group: the same change lines once each u
 ``{assistant}``, on the same phone type. Groups are ordered by size, so that a roll-out of 10,000
 users that applies one template reads as a handful of groups.
 
-``build(report, title)`` gives the model that ``markdown()`` and plan_report_html.html() render. The
-Markdown always fits ``limit`` characters (a GitHub comment holds 65,536): failed and skipped users
+``build(report, title)`` gives the model that ``markdown()`` and plan_report_html.html() render;
+``merge(reports)`` makes one report of several (the slices of a sliced job). The Markdown always fits ``limit`` characters (a GitHub comment holds 65,536): failed and skipped users
 come first, then the largest groups, and a closing line says what was left out and where the full
 detail is.
 """
@@ -111,6 +111,26 @@ def group_changes(entries):
     return sorted(groups.values(), key=lambda g: (-g["count"], g["device_type"] or "", g["changes"]))
 
 
+LISTS = ("changes", "not_written", "failed", "skipped", "unmanaged")
+
+
+def merge(reports):
+    """One report of several runs over different users (the slices of a job): their counts added, their
+    users listed together, and the phone types and templates of all. Check mode when any was."""
+    if len(reports) == 1:
+        return reports[0]
+    merged = dict(check_mode=any(r.get("check_mode") for r in reports), counts={},
+                  msg="; ".join(r["msg"] for r in reports if r.get("msg")), phone_types={}, templates={})
+    for name in LISTS:
+        merged[name] = [item for r in reports for item in r.get(name) or []]
+    for report in reports:
+        for name, count in (report.get("counts") or {}).items():
+            merged["counts"][name] = merged["counts"].get(name, 0) + count
+        merged["phone_types"].update(report.get("phone_types") or {})
+        merged["templates"].update(report.get("templates") or {})
+    return merged
+
+
 def build(report, title):
     """The model of the plan report of one run: what markdown() and the HTML report render."""
     changes = list(report.get("changes") or [])
@@ -124,6 +144,8 @@ def build(report, title):
         msg=report.get("msg") or "",
         failed=list(report.get("failed") or []),
         skipped=list(report.get("skipped") or []),
+        # Hosts of the run without desired state for this object: listed, never read or written.
+        unmanaged=list(report.get("unmanaged") or []),
         not_written=len(not_written),
         # Users held back by an invalid one are changes the run would have made: grouped the same way.
         groups=group_changes(changes + not_written),
@@ -182,7 +204,8 @@ def markdown(model, limit=GITHUB_COMMENT_LIMIT, detail=()):
     budget = limit - closing_room
     out = head
     # Failed and skipped users first, each section within a share of what is left.
-    for title, lines, share in (("Failed", model["failed"], 0.3), ("Skipped", model["skipped"], 0.15)):
+    for title, lines, share in (("Failed", model["failed"], 0.3), ("Skipped", model["skipped"], 0.15),
+                                ("Not managed: no desired state in the inventory", model["unmanaged"], 0.1)):
         if lines:
             section = _listing(title, lines, int((budget - _size(out)) * share), "see " + where)
             out = out + section

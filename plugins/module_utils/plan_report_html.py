@@ -326,7 +326,9 @@ def html(model, detail=()):
     out.append('<p class="status"><b>%s %s.</b> %s</p>' % (escape(_plural(changed, "user")), escape(verb), escape(status)))
     out.extend(_counts(model, counts, failed, skipped, groups, verb))
 
-    for kind, title_text, lines in (("failed", "Failed", failed), ("skipped", "Skipped", skipped)):
+    for kind, title_text, lines in (("failed", "Failed", failed), ("skipped", "Skipped", skipped),
+                                    ("unmanaged", "Not managed: no desired state in the inventory",
+                                     list(model.get("unmanaged") or []))):
         if lines:
             out.extend(_problems(kind, title_text, lines))
 

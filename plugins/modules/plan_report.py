@@ -28,9 +28,27 @@ author:
   - telephony.apio contributors (@telephony-apio)
 options:
   src:
-    description: The JSON report file of the run. Its shape is described by C(docs/plan-report.schema.json).
-    type: path
+    description:
+      - The JSON report file of the run. Its shape is described by C(docs/plan-report.schema.json).
+      - Several files (the slices of a sliced job, each over its own users) make one report of all their
+        users, with their counts added.
+    type: list
+    elements: path
     required: true
+  json:
+    description:
+      - Where to write the report file of O(src) with O(unmanaged) added, for example the one report of
+        several slices. Not written when not given, except that with one O(src) and some O(unmanaged)
+        users, O(src) itself gets them.
+    type: path
+  unmanaged:
+    description:
+      - Hosts of the run that have no desired state for what the report is about (for example the users
+        an inventory plugin found on the platform that git does not describe). They are listed in the
+        reports as not managed; nothing is read or written for them.
+    type: list
+    elements: str
+    default: []
   title:
     description: What the report is about, for its heading, e.g. V(Phone buttons).
     type: str
@@ -102,6 +120,11 @@ groups_left_out:
   returned: when O(markdown) is given
   type: int
   sample: 0
+unmanaged:
+  description: How many hosts the reports list as not managed.
+  returned: success
+  type: int
+  sample: 0
 markdown_chars:
   description: The length of the Markdown report, in characters.
   returned: when O(markdown) is given
@@ -131,10 +154,23 @@ def write_if_changed(module, path, text):
     return True
 
 
+def read_report(module, path):
+    try:
+        with open(path, encoding="utf-8") as stream:
+            report = json.load(stream)
+    except (OSError, ValueError) as exc:
+        module.fail_json(msg="cannot read the report file %s: %s" % (path, exc))
+    if not isinstance(report, dict) or "counts" not in report:
+        module.fail_json(msg="%s is not the report file of a task that writes (no counts)" % path)
+    return report
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
-            src=dict(type="path", required=True),
+            src=dict(type="list", elements="path", required=True),
+            json=dict(type="path"),
+            unmanaged=dict(type="list", elements="str", default=[]),
             title=dict(type="str", required=True),
             markdown=dict(type="path"),
             markdown_limit=dict(type="int", default=plan_report.GITHUB_COMMENT_LIMIT),
@@ -143,17 +179,20 @@ def main():
         supports_check_mode=True,
     )
     params = module.params
-    try:
-        with open(params["src"], encoding="utf-8") as stream:
-            report = json.load(stream)
-    except (OSError, ValueError) as exc:
-        module.fail_json(msg="cannot read the report file %s: %s" % (params["src"], exc))
-    if not isinstance(report, dict) or "counts" not in report:
-        module.fail_json(msg="%s is not the report file of a task that writes (no counts)" % params["src"])
+    if not params["src"]:
+        module.fail_json(msg="src: give at least one report file")
+    reports = [read_report(module, path) for path in params["src"]]
+    report = plan_report.merge(reports)
+    json_path = params["json"] or (params["src"][0] if len(reports) == 1 and params["unmanaged"] else None)
+    if params["unmanaged"]:
+        report = dict(report, unmanaged=sorted(set(report.get("unmanaged") or []) | set(params["unmanaged"])))
 
     model = plan_report.build(report, params["title"])
-    report_name = os.path.basename(params["src"])
-    result = dict(changed=False, groups=len(model["groups"]), users_changed=model["users_changed"])
+    report_name = os.path.basename(json_path or params["src"][0])
+    result = dict(changed=False, groups=len(model["groups"]), users_changed=model["users_changed"],
+                  unmanaged=len(model["unmanaged"]))
+    if json_path:
+        result["changed"] |= write_if_changed(module, json_path, json.dumps(report, indent=2, sort_keys=True) + "\n")
     if params["markdown"]:
         detail = [report_name] + ([os.path.basename(params["html"])] if params["html"] else [])
         text, left_out = plan_report.markdown(model, params["markdown_limit"], detail)
