@@ -174,6 +174,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_R
 from ansible_collections.telephony.apio.plugins.module_utils.listing import (
     ListingError,
     add_phone_details,
+    group_names,
     list_users,
 )
 
@@ -312,8 +313,9 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             where = (user["tenant"], user["group"])
             group = made.get(where)
             if group is None:
-                tenant_group = names.claim(user["tenant"], "tenant '%s'" % user["tenant"])
-                group = names.claim("%s_%s" % where, "tenant '%s', group '%s'" % where)
+                tenant_name, group_name = group_names(*where)
+                tenant_group = names.claim(tenant_name, "tenant '%s'" % user["tenant"])
+                group = names.claim(group_name, "tenant '%s', group '%s'" % where)
                 inventory.add_group(tenant_group)
                 inventory.add_child(ALL_USERS, tenant_group)
                 inventory.add_group(group)

@@ -31,6 +31,12 @@ class ListingError(Exception):
     """The listing cannot give one host per user: a user id listed twice, a filter that matches nothing."""
 
 
+def group_names(tenant, group):
+    """The inventory group names of a tenant and of one of its groups, as in examples/gitops: ``foo`` and
+    ``foo_foogroup`` (the inventory plugin and the export name them alike)."""
+    return tenant, "%s_%s" % (tenant, group)
+
+
 def place(tenant, group):
     return "tenant '%s', group '%s'" % (tenant, group)
 
@@ -171,13 +177,22 @@ def phone_of(client, user, operator=None):
 
 def add_phone_details(client, users, parallel=8, operator=None, progress=None):
     """Set ``device_type`` and ``device_name`` of every user: one GET per user, ``parallel`` in flight on
-    the client's one session. The first failure stops the others and is raised.
+    the client's one session (see ``for_each``)."""
+    def work(user):
+        user["device_type"], user["device_name"] = phone_of(client, user, operator)
+    for_each(users, work, parallel, progress)
+    return users
+
+
+def for_each(items, work, parallel=8, progress=None):
+    """Call ``work(item)`` for every item, ``parallel`` at once. The first failure stops the others and is
+    raised once every worker has stopped.
 
     ``progress(done, total)`` is called from the calling thread every PROGRESS_INTERVAL seconds while
-    the requests run, and once at the end.
+    the work runs, and once at the end.
     """
-    total = len(users)
-    pending = iter(users)
+    total = len(items)
+    pending = iter(items)
     lock = threading.Lock()
     done = [0]
     errors = []
@@ -187,11 +202,11 @@ def add_phone_details(client, users, parallel=8, operator=None, progress=None):
             with lock:
                 if errors:
                     return
-                user = next(pending, None)
-            if user is None:
+                item = next(pending, None)
+            if item is None:
                 return
             try:
-                user["device_type"], user["device_name"] = phone_of(client, user, operator)
+                work(item)
             # Any failure, as it is: the calling thread raises it once every worker has stopped.
             except Exception as exc:  # pylint: disable=broad-except
                 with lock:
@@ -202,7 +217,7 @@ def add_phone_details(client, users, parallel=8, operator=None, progress=None):
 
     if total:
         workers = max(1, min(parallel, total))
-        # Each worker takes the next user when it is free: no future per user (100,000 users).
+        # Each worker takes the next item when it is free: no future per item (100,000 users).
         with ThreadPoolExecutor(max_workers=workers) as pool:
             futures = [pool.submit(worker) for unused in range(workers)]
             while wait(futures, timeout=PROGRESS_INTERVAL).not_done:
@@ -214,4 +229,3 @@ def add_phone_details(client, users, parallel=8, operator=None, progress=None):
         raise errors[0]
     if progress is not None:
         progress(total, total)
-    return users

@@ -9,9 +9,9 @@ Users whose change is the same form one group: the same change lines once each u
 users that applies one template reads as a handful of groups.
 
 ``build(report, title)`` gives the model that ``markdown()`` and plan_report_html.html() render;
-``merge(reports)`` makes one report of several (the slices of a sliced job). The Markdown always fits ``limit`` characters (a GitHub comment holds 65,536): failed and skipped users
-come first, then the largest groups, and a closing line says what was left out and where the full
-detail is.
+``merge(reports)`` makes one report of several (the slices of a sliced job). The Markdown always fits
+``limit`` characters (a GitHub comment holds 65,536): failed and skipped users come first, then the
+largest groups, and a closing line says what was left out and where the full detail is.
 """
 
 from __future__ import absolute_import, division, print_function

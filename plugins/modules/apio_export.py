@@ -1,0 +1,224 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: apio_export
+short_description: Write the users of the platform as a GitOps inventory
+version_added: 2.0.0
+description:
+  - Lists the users of the chosen tenants and groups through APIO (as the C(telephony.apio.users)
+    inventory plugin does), reads each user's phone buttons and primary line port, and each given portal
+    user's softphones, and writes an inventory in the layout of C(examples/gitops) into O(dest).
+  - C(hosts.yml) has one host per user in C(apio_users) > tenant (V(foo)) > tenant and group
+    (V(foo_foogroup)), and the portal users in C(portal_users).
+  - C(group_vars/all.yml) holds one key template per group, named after the group, with the group's
+    most common layout of each phone type (a label or parameter equal to the user's id is written as
+    C({{ phone_buttons_user.user }})). C(group_vars/<group>.yml) sets C(apio_tenant), C(apio_group), the
+    group's C(phone_buttons_template) and its most common C(apio_primary_line).
+  - C(host_vars/<user>.yml) holds only what differs from the user's group, so that the repository is small
+    enough to review. Users whose phone has no programmable keys, or who have no phone, are listed but
+    have no key layout (the playbooks skip them).
+  - Applying the inventory with the collection's playbooks (C(telephony.apio.phone_buttons),
+    C(telephony.apio.primary_line), C(telephony.apio.softphones)) changes nothing on the platform it was
+    read from.
+  - The files are sorted, so that an unchanged platform gives byte-identical files. Only the files that
+    differ are written; the files of an earlier export that are no longer made are removed (only files
+    whose first lines are the export's own header).
+  - The playbook C(telephony.apio.export) runs it.
+author:
+  - telephony.apio contributors (@telephony-apio)
+extends_documentation_fragment:
+  - telephony.apio.connection
+  - telephony.apio.attributes
+  - telephony.apio.attributes.apio_group
+options:
+  dest:
+    description: The directory of the inventory (made when missing).
+    type: path
+    required: true
+  tenants:
+    description: Tenant ids to export. Default, every tenant the account may see.
+    type: list
+    elements: str
+    default: []
+  groups:
+    description:
+      - Groups to export, each a group id (in any tenant listed) or V(TENANT/GROUP). Default, every group.
+      - A group id that matches no group is an error.
+    type: list
+    elements: str
+    default: []
+  operator:
+    description: The operator's own path segment of the phone buttons routes (e.g. V(telenet)); none, the standard route.
+    type: str
+  portal_users:
+    description:
+      - Enterprise Portal users whose softphones to export, each with C(customer) (the customer's UUID),
+        C(user) and optionally C(account) (reseller routes). They become the hosts of C(portal_users),
+        with C(apio_portal_customer) and C(apio_softphones) (the devices that have a client type).
+      - Needs the portal connection (O(portal_url) and its credentials).
+    type: list
+    elements: dict
+    default: []
+    suboptions:
+      customer:
+        description: The customer's UUID.
+        type: str
+        required: true
+      user:
+        description: The portal user id.
+        type: str
+        required: true
+      account:
+        description: The reseller account, for reseller routes.
+        type: str
+  portal_url:
+    description:
+      - The Enterprise Portal's URL, as O(telephony.apio.apio_softphone#module:portal_url). Needed with
+        O(portal_users) only.
+      - If not set, the value of the E(APIO_PORTAL_URL) environment variable is used.
+    type: str
+  portal_token:
+    description: As O(telephony.apio.apio_softphone#module:portal_token) (E(APIO_PORTAL_TOKEN)).
+    type: str
+  client_id:
+    description: As O(telephony.apio.apio_softphone#module:client_id) (E(APIO_PORTAL_CLIENT_ID)).
+    type: str
+  client_secret:
+    description: As O(telephony.apio.apio_softphone#module:client_secret) (E(APIO_PORTAL_CLIENT_SECRET)).
+    type: str
+  parallel:
+    description: Requests in flight at once, on one session per API (1 to 64).
+    type: int
+    default: 8
+attributes:
+  check_mode:
+    description:
+      - Can run in check_mode and return changed status prediction without modifying target.
+      - In check mode the platform is read and nothing is written; the result lists the files that would change.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+notes:
+  - Runs where O(dest) is, usually the controller (the playbook runs it on V(localhost)).
+  - An export replaces C(group_vars/all.yml); export one platform (or one set of tenants) per directory.
+seealso:
+  - module: telephony.apio.apio_phone_buttons_info
+  - module: telephony.apio.apio_primary_line_info
+"""
+
+EXAMPLES = r"""
+- name: Write tenant foo as a GitOps inventory
+  telephony.apio.apio_export:
+    dest: inventory
+    tenants: [foo]
+    portal_users:
+      - {customer: 11111111-1111-4111-8111-111111111111, user: jdoe}
+"""
+
+RETURN = r"""
+users:
+  description: How many users the inventory has (APIO users, then portal users).
+  returned: success
+  type: int
+  sample: 1200
+portal_users:
+  description: How many portal users it has.
+  returned: success
+  type: int
+  sample: 1
+templates:
+  description: How many groups have a key template.
+  returned: success
+  type: int
+  sample: 3
+host_vars:
+  description: How many users differ from their group (have a host_vars file).
+  returned: success
+  type: int
+  sample: 42
+written:
+  description: The files written (or, in check mode, that would be), relative to O(dest).
+  returned: success
+  type: list
+  elements: str
+  sample: [hosts.yml, host_vars/alice@sip.example.com.yml]
+removed:
+  description: The files of an earlier export that were removed (or would be), relative to O(dest).
+  returned: success
+  type: list
+  elements: str
+  sample: []
+"""
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
+from ansible_collections.telephony.apio.plugins.module_utils import export
+from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
+from ansible_collections.telephony.apio.plugins.module_utils.listing import ListingError
+
+# Only the written and removed paths are listed in full; more than this many are cut (AWX's event size).
+LISTED_FILES = 1000
+
+
+def main():
+    spec = shared_args.apio_argument_spec()
+    portal = shared_args.portal_argument_spec()
+    portal["portal_url"]["required"] = False  # only with portal_users
+    spec.update((name, portal[name]) for name in ("portal_url", "portal_token", "client_id", "client_secret"))
+    spec.update(
+        dest=dict(type="path", required=True),
+        tenants=dict(type="list", elements="str", default=[]),
+        groups=dict(type="list", elements="str", default=[]),
+        operator=dict(type="str"),
+        portal_users=dict(type="list", elements="dict", default=[], options=dict(
+            customer=dict(type="str", required=True), user=dict(type="str", required=True),
+            account=dict(type="str"))),
+        parallel=dict(type="int", default=shared_args.DEFAULT_PARALLEL),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **shared_args.AUTH_RULES["apio"])
+    if not HAS_REQUESTS:
+        module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
+    if not export.HAS_YAML:
+        module.fail_json(msg=missing_required_lib("PyYAML"))
+    params = module.params
+    if not 1 <= params["parallel"] <= shared_args.MAX_PARALLEL:
+        module.fail_json(msg="parallel must be between 1 and %d, got %d" % (shared_args.MAX_PARALLEL, params["parallel"]))
+    if params["portal_users"] and not params["portal_url"]:
+        module.fail_json(msg="portal_users needs the portal connection: portal_url (or APIO_PORTAL_URL) and its credentials")
+    if params["portal_users"] and not (params["portal_token"] or (params["client_id"] and params["client_secret"])):
+        module.fail_json(msg="portal_users needs portal_token, or client_id and client_secret")
+
+    try:
+        users, phone_types = export.read_platform(
+            shared_args.make_client("apio", params), params["tenants"], params["groups"], params["operator"],
+            params["parallel"])
+        portal_users = []
+        if params["portal_users"]:
+            portal_params = dict(params, refresh_token=None, token_url=None)
+            portal_users = export.read_softphones(shared_args.make_client("portal", portal_params),
+                                                  params["portal_users"], params["parallel"])
+        files = export.inventory_files(users, phone_types, portal_users)
+        written, removed = export.write_files(params["dest"], files, module.check_mode)
+    except (ApiError, ListingError, export.ExportError) as exc:
+        module.fail_json(msg="export: %s" % exc)
+    except OSError as exc:
+        module.fail_json(msg="export: cannot write below %s: %s" % (params["dest"], exc))
+    module.exit_json(
+        changed=bool(written or removed), users=len(users), portal_users=len(portal_users),
+        templates=sum(1 for path, text in files.items()
+                      if path.startswith("group_vars/") and "\nphone_buttons_template: " in text),
+        host_vars=sum(1 for path in files if path.startswith("host_vars/")),
+        written=written[:LISTED_FILES], removed=removed[:LISTED_FILES])
+
+
+if __name__ == "__main__":
+    main()
