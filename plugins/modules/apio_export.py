@@ -125,7 +125,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 users:
-  description: How many users the inventory has (APIO users, then portal users).
+  description: How many APIO users the inventory has.
   returned: success
   type: int
   sample: 1200
