@@ -72,7 +72,7 @@ lint docs-lint changelog-lint build-check ee-check runner-check import-check ben
 sanity: dev-setup
 	$(NOX) -t sanity $(NOX_ARGS)
 
-# The benchmarks (bench/README.md): `make bench` writes docs/benchmark.md, its chart and
+# The benchmarks (docs/benchmark.md): `make bench` writes docs/benchmark.md, its chart and
 # bench/results/benchmark.json (about half an hour on 2 cores); `make bench-rollout` the role at 10,000
 # users against the floor (7 to 12 minutes). BENCH_ARGS adds options of bench/run_bench.py (--help).
 BENCH_USERS ?= 100,1000,10000

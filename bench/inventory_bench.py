@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The inventory plugin telephony.apio.users listing a platform of 100,000 users (issue 12).
+"""The inventory plugin telephony.apio.users listing a platform of 100,000 users.
 
 For each latency (default: none, and 10 ms on every API request), one simulator with ``--users N``
 synthetic users (tenant ``bench``, group ``benchgroup``, three phone types; plus the seed's 7 users in

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fleet roll-out against the floor (issue 10): the phone_buttons role at 10,000 users, 10 ms latency.
+"""The fleet roll-out against the floor: the phone_buttons role at 10,000 users, 10 ms latency.
 
 Target: a roll-out where every user's layout differs from the others' (the shipped ``standard``
 template: key 1 is the user's own LINE, and here each user's ``assistant`` var fills a BLF key) runs
@@ -47,8 +47,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
-# Helpers of the issue-4 benchmark, reused as they are: the simulator, one measured ansible-playbook run
-# (wall time, process-tree memory, the bench_timer callback's record), the shared-layout batch run.
+# Helpers of the phone buttons benchmark (run_bench.py), reused as they are: the simulator, one measured
+# ansible-playbook run (wall time, process-tree memory, the bench_timer callback's record), the
+# shared-layout batch run.
 from run_bench import (  # noqa: E402
     GROUP,
     PASSWORD,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The phone buttons benchmark (issue 4): what users write today against our module, side by side.
+"""The phone buttons benchmark: what users write today against our module, side by side.
 
 One simulator, one latency per request, the same synthetic users (``user000000@bench.example``...):
 
