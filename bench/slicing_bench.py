@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""The collection's playbooks sliced as AWX slices a job, at fleet scale.
+
+One simulator with ``--users N`` bench users (and the seed's 7 users) and ``--latency-ms`` on every API
+request. The desired state is a group policy kept in git (the bench group: the shipped ``standard``
+key template and the primary line port on); the hosts come from the inventory plugin
+``telephony.apio.users``. The playbooks ``telephony.apio.phone_buttons`` and
+``telephony.apio.primary_line`` run:
+
+  1 slice    one ``ansible-playbook`` process on every host
+  N slices   N processes at once, each ``--limit``-ed to its slice (the hosts sorted by name,
+             round-robin: slice k of n gets hosts k, k+n, ...), as AWX deals them out
+
+each twice: first convergence (the platform reset to its seed, every bench user differs) and steady
+state (the same run again: reads only). Wall time of the whole job (the slowest slice), the requests
+the simulator counted, and every process's exit status. All processes share this machine's cores;
+on AWX each slice has its own execution node.
+
+    .venv/bin/python bench/slicing_bench.py                         # 20,000 users, 10 ms, 1 and 4 slices
+    .venv/bin/python bench/slicing_bench.py --users 2000 --results /tmp/s.json   # a quick try
+
+Writes bench/results/slicing.json and prints a Markdown table (docs/benchmark.md, "Job slicing").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from apio_sim.testing import SimulatorProcess
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+BIN = Path(sys.executable).parent
+PLAYBOOKS = ("telephony.apio.phone_buttons", "telephony.apio.primary_line")
+GIT_INVENTORY = {
+    "hosts.yml": "---\napio_users:\n  children:\n    bench:\n      children:\n        bench_benchgroup:\n",
+    "group_vars/all.yml": "---\nansible_connection: local\nansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n",
+    "group_vars/bench.yml": "---\napio_tenant: bench\n",
+    "group_vars/bench_benchgroup.yml": "---\napio_group: benchgroup\nphone_buttons_template: standard\n"
+                                       "apio_primary_line: true\n",
+}
+
+
+def environment(sim):
+    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("APIO_", "ANSIBLE_")))
+    env.update(sim.environment())
+    env.update({"ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
+                "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".build" / "collections"), "ANSIBLE_NOCOLOR": "1",
+                "PATH": "%s%s%s" % (BIN, os.pathsep, env.get("PATH", ""))})
+    return env
+
+
+def slice_limits(work, inventories, env, count):
+    listed = subprocess.run([str(BIN / "ansible-inventory")] + inventories + ["--list"], capture_output=True,
+                            text=True, env=env, cwd=str(work), check=True)
+    hosts = sorted(json.loads(listed.stdout)["_meta"]["hostvars"])
+    limits = []
+    for k in range(count):
+        path = work / ("slice%d-of-%d.txt" % (k + 1, count))
+        path.write_text("\n".join(hosts[k::count]) + "\n")
+        limits.append(path)
+    return limits, len(hosts)
+
+
+def run_job(work, inventories, env, limits, name):
+    """Every slice at once; the job's wall time is its slowest slice's."""
+    site = work / "site.yml"
+    site.write_text("---\n" + "".join("- ansible.builtin.import_playbook: %s\n" % p for p in PLAYBOOKS))
+    started = time.monotonic()
+    processes = []
+    for k, limit in enumerate(limits, 1):
+        log = open(work / ("%s-%d.log" % (name, k)), "w")
+        cmd = [str(BIN / "ansible-playbook"), str(site)] + inventories
+        if len(limits) > 1:
+            cmd += ["--limit", "@%s" % limit]
+        processes.append((log, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(work))))
+    codes = []
+    for log, proc in processes:
+        codes.append(proc.wait())
+        log.close()
+    return round(time.monotonic() - started, 1), codes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=20000)
+    parser.add_argument("--latency-ms", type=int, default=10)
+    parser.add_argument("--slices", type=int, nargs="+", default=[1, 4])
+    parser.add_argument("--results", type=Path, default=BENCH / "results" / "slicing.json")
+    options = parser.parse_args()
+
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="slicing-bench-") as scratch:
+        work = Path(scratch)
+        (work / "platform.apio_users.yml").write_text("plugin: telephony.apio.users\n")
+        for path, text in GIT_INVENTORY.items():
+            (work / "git" / path).parent.mkdir(parents=True, exist_ok=True)
+            (work / "git" / path).write_text(text)
+        inventories = ["-i", str(work / "platform.apio_users.yml"), "-i", str(work / "git")]
+        with SimulatorProcess().start(users=options.users,
+                                      extra_args=["--latency-ms", str(options.latency_ms)]) as sim:
+            env = environment(sim)
+            for count in options.slices:
+                limits, hosts = slice_limits(work, inventories, env, count)
+                for phase in ("first convergence", "steady state"):
+                    if phase == "first convergence":
+                        sim.reset(state=True)
+                    before = sim.counters()
+                    seconds, codes = run_job(work, inventories, env, limits, "%d-%s" % (count, phase.split()[0]))
+                    after = sim.counters()
+                    row = dict(slices=count, phase=phase, seconds=seconds, exit_codes=codes, hosts=hosts,
+                               requests=after.get("total", 0) - before.get("total", 0))
+                    rows.append(row)
+                    print(json.dumps(row), flush=True)
+    result = dict(users=options.users, latency_ms=options.latency_ms, cpus=os.cpu_count(), rows=rows)
+    options.results.parent.mkdir(parents=True, exist_ok=True)
+    options.results.write_text(json.dumps(result, indent=2) + "\n")
+    print("\n| slices | phase | wall time (s) | requests |\n|---:|---|---:|---:|")
+    for row in rows:
+        print("| %d | %s | %.1f | %s |" % (row["slices"], row["phase"], row["seconds"], format(row["requests"], ",")))
+
+
+if __name__ == "__main__":
+    main()
