@@ -245,7 +245,8 @@ def inventory_files(users, phone_types, portal_users=()):
         host_vars.setdefault(user["user"], {}).update(own)
     if portal:
         hosts[PORTAL_USERS] = {"hosts": _Hosts((name, None) for name in sorted(portal))}
-    clash = sorted(set(host_vars) & set(name for name, _ in _group_files(files)))
+    groups_made = set(os.path.splitext(os.path.basename(path))[0] for path in files if path.startswith("group_vars/"))
+    clash = sorted(set(host_vars) & groups_made)
     if clash:
         raise ExportError("user ids %s are also group names: rename one" % ", ".join(clash))
     files["hosts.yml"] = _yaml("%s: one host per user, grouped by tenant and group." % HEADER, hosts)
@@ -258,12 +259,6 @@ def inventory_files(users, phone_types, portal_users=()):
     for name, own in sorted(host_vars.items()):
         files["host_vars/%s.yml" % name] = _yaml("%s: what differs from the user's groups." % HEADER, own)
     return files
-
-
-def _group_files(files):
-    for path in files:
-        if path.startswith("group_vars/"):
-            yield os.path.splitext(os.path.basename(path))[0], path
 
 
 def write_files(dest, files, check_mode=False):

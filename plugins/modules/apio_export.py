@@ -36,7 +36,6 @@ author:
 extends_documentation_fragment:
   - telephony.apio.connection
   - telephony.apio.attributes
-  - telephony.apio.attributes.apio_group
 options:
   dest:
     description: The directory of the inventory (made when missing).
@@ -106,6 +105,14 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+  action_group:
+    description:
+      - Use C(group/telephony.apio.apio) in C(module_defaults) to set the APIO connection for this module,
+        and C(group/telephony.apio.portal) to set the portal's.
+    support: full
+    membership:
+      - telephony.apio.apio
+      - telephony.apio.portal
 notes:
   - Runs where O(dest) is, usually the controller (the playbook runs it on V(localhost)).
   - An export replaces C(group_vars/all.yml); export one platform (or one set of tenants) per directory.

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from apio_sim.testing import SimulatorProcess
-from rolekit import BIN, REPO, base_env, writes
+from rolekit import BIN, base_env, writes
 
 SLICES = 4
 BENCH_USERS = 1000
@@ -63,12 +63,12 @@ def slices(platform, tmp_path, inventories):
 def run_slices(platform, tmp_path, inventories, limits, name, extra_vars):
     """Every playbook for every slice: one ansible-playbook process per slice, all at once."""
     processes = []
-    for k, (limit, unused_hosts) in enumerate(limits, 1):
-        plan = tmp_path / name / ("slice%d" % k)
+    for k, limit in enumerate(limit for limit, _hosts in limits):
+        plan = tmp_path / name / ("slice%d" % (k + 1))
         variables = dict(extra_vars, apio_plan_dir=str(plan))
         site = tmp_path / "site.yml"
         site.write_text("---\n" + "".join("- ansible.builtin.import_playbook: %s\n" % p for p in PLAYBOOKS))
-        log = open(tmp_path / ("%s-slice%d.log" % (name, k)), "w")
+        log = open(tmp_path / ("%s-slice%d.log" % (name, k + 1)), "w")
         cmd = [str(BIN / "ansible-playbook"), str(site), "--limit", "@%s" % limit, "-e", json.dumps(variables)]
         processes.append((plan, log, subprocess.Popen(cmd + inventories, stdout=log, stderr=subprocess.STDOUT,
                                                       env=base_env(platform), cwd=str(tmp_path))))
@@ -94,7 +94,7 @@ def test_four_slices_converge_every_user_once_and_then_change_nothing(platform, 
     platform.reset()
 
     first = run_slices(platform, tmp_path, inventories, limits, "apply", {})
-    for plan, rc, output in first:
+    for _plan, rc, output in first:
         assert rc == 0, output[-3000:]
     bench = set("user%06d@bench.example" % i for i in range(BENCH_USERS))
     for route in ("phone_buttons", "primary_line_port"):
@@ -102,7 +102,7 @@ def test_four_slices_converge_every_user_once_and_then_change_nothing(platform, 
         # Every managed user written, each exactly once, by one slice; the seed's users never.
         assert set(written) == bench, route
         assert set(written.values()) == {1}, route
-    for (plan, rc, output), (unused_limit, hosts) in zip(first, limits):
+    for (plan, _rc, _output), (_limit, hosts) in zip(first, limits, strict=True):
         buttons = report(plan, "phone_buttons")
         mine = sorted(h for h in hosts if h.endswith("@bench.example"))
         assert sorted(c["user"] for c in buttons["changes"]) == mine
@@ -112,7 +112,7 @@ def test_four_slices_converge_every_user_once_and_then_change_nothing(platform, 
     # The slices' reports, merged afterwards into one.
     merged = tmp_path / "merged"
     merged.mkdir()
-    sources = [str(plan / "phone_buttons.json") for plan, unused_rc, unused_output in first]
+    sources = [str(plan / "phone_buttons.json") for plan, _rc, _output in first]
     adhoc = subprocess.run(
         [str(BIN / "ansible"), "localhost", "-m", "telephony.apio.plan_report", "-a", json.dumps(dict(
             src=sources, title="Phone buttons", json=str(merged / "phone_buttons.json"),
