@@ -37,34 +37,26 @@ from apio_sim.testing import SimulatorProcess
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from support.inventory import awx_slices, inventory_env, platform_and_policy  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PLAYBOOKS = ("telephony.apio.phone_buttons", "telephony.apio.primary_line")
-GIT_INVENTORY = {
-    "hosts.yml": "---\napio_users:\n  children:\n    bench:\n      children:\n        bench_benchgroup:\n",
-    "group_vars/all.yml": "---\nansible_connection: local\nansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n",
-    "group_vars/bench.yml": "---\napio_tenant: bench\n",
-    "group_vars/bench_benchgroup.yml": "---\napio_group: benchgroup\nphone_buttons_template: standard\n"
-                                       "apio_primary_line: true\n",
-}
 
 
 def environment(sim):
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("APIO_", "ANSIBLE_")))
-    env.update(sim.environment())
-    env.update({"ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-                "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".build" / "collections"), "ANSIBLE_NOCOLOR": "1",
-                "PATH": "%s%s%s" % (BIN, os.pathsep, env.get("PATH", ""))})
-    return env
+    return inventory_env(sim, {"PATH": "%s%s%s" % (BIN, os.pathsep, os.environ.get("PATH", ""))})
 
 
 def slice_limits(work, inventories, env, count):
     listed = subprocess.run([str(BIN / "ansible-inventory")] + inventories + ["--list"], capture_output=True,
                             text=True, env=env, cwd=str(work), check=True)
-    hosts = sorted(json.loads(listed.stdout)["_meta"]["hostvars"])
+    hosts = json.loads(listed.stdout)["_meta"]["hostvars"]
     limits = []
-    for k in range(count):
-        path = work / ("slice%d-of-%d.txt" % (k + 1, count))
-        path.write_text("\n".join(hosts[k::count]) + "\n")
+    for k, members in enumerate(awx_slices(hosts, count), 1):
+        path = work / ("slice%d-of-%d.txt" % (k, count))
+        path.write_text("\n".join(members) + "\n")
         limits.append(path)
     return limits, len(hosts)
 
@@ -99,11 +91,7 @@ def main():
     rows = []
     with tempfile.TemporaryDirectory(prefix="slicing-bench-") as scratch:
         work = Path(scratch)
-        (work / "platform.apio_users.yml").write_text("plugin: telephony.apio.users\n")
-        for path, text in GIT_INVENTORY.items():
-            (work / "git" / path).parent.mkdir(parents=True, exist_ok=True)
-            (work / "git" / path).write_text(text)
-        inventories = ["-i", str(work / "platform.apio_users.yml"), "-i", str(work / "git")]
+        inventories = platform_and_policy(work)
         with SimulatorProcess().start(users=options.users,
                                       extra_args=["--latency-ms", str(options.latency_ms)]) as sim:
             env = environment(sim)

@@ -12,20 +12,13 @@ from pathlib import Path
 import pytest
 from apio_sim.testing import SimulatorProcess
 from rolekit import BIN, base_env, writes
+from support.inventory import awx_slices, platform_and_policy
 
 SLICES = 4
 BENCH_USERS = 1000
 SEED_USERS = ["alice@sip.example.com", "basic@sip.example.com", "bob+1@sip.example.com", "carol@sip.example.com",
               "dave@sip.example.com", "foouser", "nophone"]
 PLAYBOOKS = ["telephony.apio.phone_buttons", "telephony.apio.primary_line"]
-# The desired state kept in git: a policy for the bench group; the hosts come from the inventory plugin.
-GIT_INVENTORY = {
-    "hosts.yml": "---\napio_users:\n  children:\n    bench:\n      children:\n        bench_benchgroup:\n",
-    "group_vars/all.yml": "---\nansible_connection: local\nansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n",
-    "group_vars/bench.yml": "---\napio_tenant: bench\n",
-    "group_vars/bench_benchgroup.yml": "---\napio_group: benchgroup\nphone_buttons_template: standard\n"
-                                       "apio_primary_line: true\n",
-}
 USER_IN_PATH = re.compile(r"/users/([^/]+)/access_device/(phone_buttons|primary_line_port)/")
 
 
@@ -39,24 +32,20 @@ def platform():
 @pytest.fixture
 def inventories(tmp_path):
     """-i options: the plugin's configuration (the platform) and the git inventory (the desired state)."""
-    (tmp_path / "platform.apio_users.yml").write_text("plugin: telephony.apio.users\n")
-    for path, text in GIT_INVENTORY.items():
-        (tmp_path / "git" / path).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / "git" / path).write_text(text)
-    return ["-i", str(tmp_path / "platform.apio_users.yml"), "-i", str(tmp_path / "git")]
+    return platform_and_policy(tmp_path)
 
 
 def slices(platform, tmp_path, inventories):
     """The host names of each slice, as AWX deals them out, each in a --limit file."""
     listed = subprocess.run([str(BIN / "ansible-inventory")] + inventories + ["--list"], capture_output=True,
                             text=True, env=base_env(platform), cwd=str(tmp_path), timeout=300, check=True)
-    hosts = sorted(json.loads(listed.stdout)["_meta"]["hostvars"])
+    hosts = json.loads(listed.stdout)["_meta"]["hostvars"]
     assert len(hosts) == BENCH_USERS + len(SEED_USERS)
     found = []
-    for k in range(SLICES):
-        path = tmp_path / ("slice%d.txt" % (k + 1))
-        path.write_text("\n".join(hosts[k::SLICES]) + "\n")
-        found.append((path, hosts[k::SLICES]))
+    for k, members in enumerate(awx_slices(hosts, SLICES), 1):
+        path = tmp_path / ("slice%d.txt" % k)
+        path.write_text("\n".join(members) + "\n")
+        found.append((path, members))
     return found
 
 
