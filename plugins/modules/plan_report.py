@@ -37,18 +37,18 @@ options:
     required: true
   json:
     description:
-      - Where to write the report file of O(src) with O(unmanaged) added, for example the one report of
-        several slices. Not written when not given, except that with one O(src) and some O(unmanaged)
-        users, O(src) itself gets them.
+      - Where to write the report file of O(src) with the hosts of O(unmanaged_from) added, for example the
+        one report of several slices. Not written when not given, except that with one O(src) and hosts
+        in O(unmanaged_from), O(src) itself gets them.
     type: path
-  unmanaged:
+  unmanaged_from:
     description:
-      - Hosts of the run that have no desired state for what the report is about (for example the users
-        an inventory plugin found on the platform that git does not describe). They are listed in the
-        reports as not managed; nothing is read or written for them.
-    type: list
-    elements: str
-    default: []
+      - A JSON file with the hosts of the run that have no desired state for what the report is about (for
+        example the users an inventory plugin found on the platform that git does not describe): a list of
+        host names, or a mapping whose C(unmanaged) is that list. The collection's playbooks write one.
+      - They are listed in the reports as not managed; nothing is read or written for them.
+      - A file rather than a list, so that thousands of names never pass through a task's arguments.
+    type: path
   title:
     description: What the report is about, for its heading, e.g. V(Phone buttons).
     type: str
@@ -165,12 +165,25 @@ def read_report(module, path):
     return report
 
 
+def read_unmanaged(module, path):
+    try:
+        with open(path, encoding="utf-8") as stream:
+            found = json.load(stream)
+    except (OSError, ValueError) as exc:
+        module.fail_json(msg="cannot read the hosts file %s: %s" % (path, exc))
+    if isinstance(found, dict):
+        found = found.get("unmanaged")
+    if not isinstance(found, list) or not all(isinstance(name, str) for name in found):
+        module.fail_json(msg="%s: expected a list of host names, or a mapping whose unmanaged is one" % path)
+    return found
+
+
 def main():
     module = AnsibleModule(
         argument_spec=dict(
             src=dict(type="list", elements="path", required=True),
             json=dict(type="path"),
-            unmanaged=dict(type="list", elements="str", default=[]),
+            unmanaged_from=dict(type="path"),
             title=dict(type="str", required=True),
             markdown=dict(type="path"),
             markdown_limit=dict(type="int", default=plan_report.GITHUB_COMMENT_LIMIT),
@@ -183,9 +196,10 @@ def main():
         module.fail_json(msg="src: give at least one report file")
     reports = [read_report(module, path) for path in params["src"]]
     report = plan_report.merge(reports)
-    json_path = params["json"] or (params["src"][0] if len(reports) == 1 and params["unmanaged"] else None)
-    if params["unmanaged"]:
-        report = dict(report, unmanaged=sorted(set(report.get("unmanaged") or []) | set(params["unmanaged"])))
+    unmanaged = read_unmanaged(module, params["unmanaged_from"]) if params["unmanaged_from"] else []
+    json_path = params["json"] or (params["src"][0] if len(reports) == 1 and unmanaged else None)
+    if unmanaged:
+        report = dict(report, unmanaged=sorted(set(report.get("unmanaged") or []) | set(unmanaged)))
 
     model = plan_report.build(report, params["title"])
     report_name = os.path.basename(json_path or params["src"][0])
