@@ -379,7 +379,8 @@ def write(results, docs_path, notes_path=NOTES):
 # bench/rollout_bench.py's "Fleet roll-out against the floor", bench/inventory_bench.py's "Inventory: listing the
 # platform"): kept as they are when the page is rewritten.
 KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),
-                ("<!-- inventory-bench:begin", "<!-- inventory-bench:end -->"))
+                ("<!-- inventory-bench:begin", "<!-- inventory-bench:end -->"),
+                ("<!-- slicing-bench:begin", "<!-- slicing-bench:end -->"))
 
 
 def kept_sections(docs_path):
