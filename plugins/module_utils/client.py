@@ -60,6 +60,15 @@ class ApiError(Exception):
         self.method = method
         self.what = what
 
+    @classmethod
+    def unexpected(cls, problem, answer, method=None, what=None):
+        """A call whose answer is not of the contract's shape: ``problem`` says what is wrong with it."""
+        return cls("unexpected answer, %s: %.200r" % (problem, answer), method=method, what=what)
+
+    def hinted(self, hint):
+        """The same failure, with what the user can do about it after the API's message."""
+        return ApiError("%s; %s" % (self.message, hint), status=self.status, method=self.method, what=self.what)
+
     def __str__(self):
         where = "%s %s" % (self.method, self.what) if self.method and self.what else (self.what or "request")
         if self.status is None:
@@ -329,6 +338,12 @@ class PortalClient(HttpClient):
     def url(self, *segments):
         """A portal URL: segments percent-encoded, no trailing slash (the portal takes none)."""
         return "%s/%s" % (self.api_url, "/".join(encode_segment(s) for s in segments))
+
+    def user_url(self, customer, user, *rest, **kwargs):
+        """A route below one user; ``account`` takes the reseller-scoped route of that account."""
+        account = kwargs.get("account")
+        head = ("accounts", account) if account else ()
+        return self.url(*(head + ("customers", customer, "users", user) + rest))
 
     def _authenticate(self, stale_token):
         if self.static_token and stale_token is None:

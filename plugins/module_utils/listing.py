@@ -45,11 +45,10 @@ def _items(body, field, id_field, what):
     """The list ``field`` of an answer, each element a dict with a non-empty string ``id_field``."""
     items = body.get(field) if isinstance(body, dict) else None
     if not isinstance(items, list):
-        raise ApiError("unexpected answer, no '%s' list: %.200r" % (field, body), method="GET", what=what)
+        raise ApiError.unexpected("no '%s' list" % field, body, method="GET", what=what)
     for item in items:
         if not (isinstance(item, dict) and isinstance(item.get(id_field), str) and item[id_field]):
-            raise ApiError("unexpected answer, an element without '%s': %.200r" % (id_field, item), method="GET",
-                           what=what)
+            raise ApiError.unexpected("an element without '%s'" % id_field, item, method="GET", what=what)
     return items
 
 
@@ -170,7 +169,7 @@ def phone_of(client, user, operator=None):
             return None, None
         raise
     if not (isinstance(body, dict) and isinstance(body.get("deviceType"), str) and body["deviceType"]):
-        raise ApiError("unexpected answer, no deviceType (phone type): %.200r" % (body,), method="GET", what=what)
+        raise ApiError.unexpected("no deviceType (phone type)", body, method="GET", what=what)
     name = body.get("deviceName")
     return body["deviceType"], name if isinstance(name, str) else None
 
