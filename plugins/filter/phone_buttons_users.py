@@ -15,16 +15,14 @@ import json
 
 from ansible.errors import AnsibleFilterError
 
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
+
 USER_FIELDS = ("tenant", "group", "user", "operator", "template", "vars", "keys")
 BATCH_FIELDS = ("tenant", "group", "user", "operator", "template", "vars", "keys")
 
 
 def _identity(entry):
     return (entry.get("tenant"), entry.get("group"), entry.get("user"))
-
-
-def _label(entry):
-    return "user %s@%s" % (entry.get("user"), entry.get("group"))
 
 
 def _text(value):
@@ -62,7 +60,7 @@ def phone_buttons_users(users, defaults=None, hosts=None, as_json=False, as_batc
         variables.update(user.get("vars") or {})
         entry["vars"] = variables
         entry["keys"] = list(user.get("keys") if user.get("keys") is not None else defaults.get("keys") or [])
-        entry["user_label"] = _label(entry)
+        entry["user_label"] = APIO.label(entry)
         if _identity(entry) in seen:
             problems.append("%s is listed twice" % entry["user_label"])
             continue

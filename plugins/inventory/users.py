@@ -169,7 +169,8 @@ from ansible.module_utils.basic import remove_values
 from ansible.module_utils.common.validation import check_required_one_of, check_required_together
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, INSECURE_WARNING
+from ansible_collections.telephony.apio.plugins.module_utils.args import parallel_problems
 from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import (
     ListingError,
@@ -186,8 +187,7 @@ else:  # older: a value like "{{ lookup('pipe', ...) }}" in a user's name must n
     from ansible.utils.unsafe_proxy import wrap_var as _untrusted
 
 ALL_USERS = "apio_users"
-CONNECTION_OPTIONS = ("url", "api_prefix", "token", "username", "password", "validate_certs", "ca_path", "timeout",
-                      "retries")
+CONNECTION_OPTIONS = tuple(APIO.options)
 # Cached with the data: a cache written in another format is read again from the API.
 CACHE_FORMAT = 1
 # (host variable, field of a listed user)
@@ -236,10 +236,10 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     # -- options ---------------------------------------------------------------------------------
     def _connection_params(self):
-        """The connection options, checked as the modules check theirs (args.py's rules)."""
+        """The connection options, checked as the modules check theirs (apis.APIO's rules)."""
         params = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         params["parallel"] = self.get_option("parallel")
-        rules = shared_args.AUTH_RULES["apio"]
+        rules = APIO.rules
         given = dict((name, value) for name, value in params.items() if value not in (None, ""))
         try:
             check_required_together(rules["required_together"], given)
@@ -247,21 +247,14 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except TypeError as exc:
             raise AnsibleParserError("%s: %s (in the file, or APIO_TOKEN, or APIO_USERNAME with APIO_PASSWORD in "
                                      "the environment)" % (self.NAME, exc)) from None
-        problems = []
-        if not str(params["url"]).startswith(("http://", "https://")):
-            problems.append("url must be an http:// or https:// URL, got '%s'" % params["url"])
-        if params["retries"] < 0 or params["timeout"] <= 0:
-            problems.append("retries must be 0 or more and timeout more than 0")
-        if not 1 <= params["parallel"] <= shared_args.MAX_PARALLEL:
-            problems.append("parallel must be between 1 and %d, got %d" % (shared_args.MAX_PARALLEL, params["parallel"]))
+        problems = APIO.problems(params) + parallel_problems(params)
         if problems:
             raise AnsibleParserError(self._masked("%s: %s" % (self.NAME, "; ".join(problems)),
                                                   (params["password"], params["token"])))
         if not HAS_REQUESTS:
             raise AnsibleParserError("%s needs the Python library requests on the controller" % self.NAME)
         if not params["validate_certs"]:
-            self.display.warning("%s: TLS certificate verification is off (validate_certs=false): use this only "
-                                 "for a test system" % self.NAME)
+            self.display.warning("%s: %s" % (self.NAME, INSECURE_WARNING))
         return params
 
     def _cache_key(self, path, params):
@@ -280,7 +273,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- the API ---------------------------------------------------------------------------------
     def _fetch(self, params):
         started = time.monotonic()
-        client = shared_args.make_client("apio", params)
+        client = APIO.client(params)
         try:
             users = list_users(client, self.get_option("tenants"), self.get_option("apio_groups"))
             self.display.v("%s: listed %d users from %s in %.1f s"

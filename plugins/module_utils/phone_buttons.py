@@ -13,9 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.primary_line import IDENTITY_OPTIONS
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource, Unexpected
 
 DEFAULT_MANAGED_KEYS = list(range(1, 25))
 KEY_FIELDS = ("id", "type", "label", "parameter")
@@ -108,45 +107,39 @@ def _ranges(ids):
 
 
 class PhoneButtons(Resource):
-    api = "apio"
     noun = "phone buttons"
+    path = ("access_device", "phone_buttons")  # below the operator's segment when the task names one
     options = dict(
-        IDENTITY_OPTIONS,
+        APIO.identity_options,
         operator=dict(type="str"),
         # no_log=False: phone buttons are not secrets, whatever the name "keys" suggests.
         keys=dict(type="list", elements="dict", required=True, options=KEY_OPTIONS, no_log=False),
         purge=dict(type="bool", default=False),
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
-    info_options = dict(IDENTITY_OPTIONS, operator=dict(type="str"))
+    info_options = dict(APIO.identity_options, operator=dict(type="str"))
 
-    def _url(self, params):
-        return self.client.user_url(params["tenant"], params["group"], params["user"],
-                                    "access_device", "phone_buttons", operator=params.get("operator"))
-
-    def _normalise(self, body, method):
+    def normalise(self, answer):
         # A missing key list must not read as "no keys": the next write would clear the phone.
-        if not isinstance(body, dict) or not isinstance(body.get("keys"), list):
-            raise ApiError("unexpected answer, no key list: %.200r" % (body,), method=method, what=self.noun)
-        if not isinstance(body.get("deviceType"), str) or not body["deviceType"]:
-            raise ApiError("unexpected answer, no deviceType (phone type): %.200r" % (body,), method=method,
-                           what=self.noun)
+        if not isinstance(answer, dict) or not isinstance(answer.get("keys"), list):
+            raise Unexpected("no key list", answer)
+        if not isinstance(answer.get("deviceType"), str) or not answer["deviceType"]:
+            raise Unexpected("no deviceType (phone type)", answer)
         try:
-            keys = dict((k["id"], k) for k in (normalise_key(key) for key in body["keys"]))
+            keys = dict((k["id"], k) for k in (normalise_key(key) for key in answer["keys"]))
         except (KeyError, TypeError, ValueError, AttributeError):
-            raise ApiError("unexpected answer, a malformed key (id, type, label, parameter): %.200r"
-                           % (body["keys"],), method=method, what=self.noun)
-        return {"device_type": body.get("deviceType"), "device_name": body.get("deviceName"),
+            raise Unexpected("a malformed key (id, type, label, parameter)", answer["keys"])
+        return {"device_type": answer.get("deviceType"), "device_name": answer.get("deviceName"),
                 "keys": sorted_keys(keys)}
+
+    def body(self, state):
+        return {"keys": [dict((f, k[f]) for f in KEY_FIELDS) for k in state["keys"]]}
 
     def phone_type(self, name):
         def load():
             return PhoneType(self.client.request("GET", self.client.url("configs", "phone_types", name),
                                                  "phone type '%s'" % name))
         return self.cached(("phone_type", name), load)
-
-    def read(self, params):
-        return self._normalise(self.client.request("GET", self._url(params), self.noun), "GET")
 
     def desired(self, current, params):
         listed = self._listed_keys(params)
@@ -190,11 +183,6 @@ class PhoneButtons(Resource):
             problems.extend("key %d: %s" % (key["id"], p) for p in phone_type.problems(key))
         if problems:
             raise InputError("; ".join(problems))
-
-    def write(self, params, before, after):
-        body = self.client.request("PUT", self._url(params), self.noun,
-                                   json_body={"keys": [dict((f, k[f]) for f in KEY_FIELDS) for k in after["keys"]]})
-        return self._normalise(body, "PUT")
 
     def changes(self, before, after):
         old = dict((k["id"], k) for k in before["keys"])

@@ -17,6 +17,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.key_templates import (
     Renderer,
@@ -25,16 +26,14 @@ from ansible_collections.telephony.apio.plugins.module_utils.key_templates impor
     render_layout,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
-from ansible_collections.telephony.apio.plugins.module_utils.primary_line import IDENTITY_OPTIONS
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Skip, is_invalid
 
 
 class PhoneButtonsRollout(PhoneButtons):
-    noun = "phone buttons"
     can_skip = True
     filters = {}  # more Jinja filters for the templates (the action plugin adds ansible.builtin's)
     options = dict(
-        IDENTITY_OPTIONS,
+        APIO.identity_options,
         operator=dict(type="str"),
         template=dict(type="str", required=True),
         vars=dict(type="dict", default={}),

@@ -7,41 +7,25 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import Resource
-
-IDENTITY_OPTIONS = dict(
-    tenant=dict(type="str", required=True),
-    group=dict(type="str", required=True),
-    user=dict(type="str", required=True),
-)
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import Resource, Unexpected
 
 
 class PrimaryLine(Resource):
-    api = "apio"
     noun = "primary line port"
-    options = dict(IDENTITY_OPTIONS, primary=dict(type="bool", required=True))
+    path = ("access_device", "primary_line_port")
+    options = dict(APIO.identity_options, primary=dict(type="bool", required=True))
 
-    def _url(self, params):
-        return self.client.user_url(params["tenant"], params["group"], params["user"],
-                                    "access_device", "primary_line_port")
+    def normalise(self, answer):
+        if not isinstance(answer, dict) or not isinstance(answer.get("primaryLinePort"), bool):
+            raise Unexpected("no boolean primaryLinePort", answer)
+        return {"primary": answer["primaryLinePort"]}
 
-    def _normalise(self, body, method):
-        if not isinstance(body, dict) or not isinstance(body.get("primaryLinePort"), bool):
-            raise ApiError("unexpected answer, no boolean primaryLinePort: %.200r" % (body,),
-                           method=method, what=self.noun)
-        return {"primary": body["primaryLinePort"]}
-
-    def read(self, params):
-        return self._normalise(self.client.request("GET", self._url(params), self.noun), "GET")
+    def body(self, state):
+        return {"primaryLinePort": state["primary"]}
 
     def desired(self, current, params):
         return {"primary": params["primary"]}
-
-    def write(self, params, before, after):
-        body = self.client.request("PUT", self._url(params), self.noun,
-                                   json_body={"primaryLinePort": after["primary"]})
-        return self._normalise(body, "PUT")
 
     def changes(self, before, after):
         return ["primary line port %s -> %s" % (_bool(before["primary"]), _bool(after["primary"]))]

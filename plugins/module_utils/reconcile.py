@@ -20,8 +20,10 @@ Every module runs the same fixed sequence, for one user or for a batch of thousa
    if any user failed, naming each.
 
 A user whose read failed is never written. A resource only says how to read, normalise, compare and
-write itself. The engine runs inside a module (``run_module``) or, for roll-outs on the controller,
-inside an action plugin that hands it a module-like object (``Engine(..., module=...)``).
+write itself (``Resource`` does it for the common case) and names the API it talks to (``apis.APIO``
+or ``apis.PORTAL``: the connection options, the options that name a user, the client). The engine
+runs inside a module (``run_module``) or, for roll-outs on the controller, inside an action plugin that
+hands it a module-like object (``Engine(..., module=...)``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -38,6 +40,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, INSECURE_WARNING
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -62,6 +65,16 @@ class InputError(ValueError):
     """Desired state that cannot be applied; found before any write."""
 
 
+class Unexpected(Exception):
+    """An answer that is not of the contract's shape (raised by ``Resource.normalise``): the read or
+    write reports it as its own failure."""
+
+    def __init__(self, problem, answer):
+        super(Unexpected, self).__init__(problem)
+        self.problem = problem
+        self.answer = answer
+
+
 class Skip(Exception):
     """A user the task leaves alone on purpose (no phone, no layout for the phone type), with the reason.
 
@@ -82,14 +95,19 @@ def is_invalid(exc):
 
 
 class Resource:
-    """One kind of remote object. Subclasses fill in the class attributes and the four methods."""
+    """One kind of remote object. Subclasses fill in the class attributes and the methods to implement.
 
-    api = "apio"  # which client: 'apio' or 'portal'
-    noun = "resource"  # for messages: "reading <noun>"
+    The common case is one object below the user (``path``), read with a GET and written with a PUT,
+    each answered with the object: ``read`` and ``write`` do that with ``normalise`` and ``body``. A
+    resource that is read or written otherwise replaces ``read`` or ``write``.
+    """
+
+    api = APIO  # which API (apis.py): its connection options, the options that name a user, its client
+    noun = "resource"  # for messages: "GET <noun> failed: ..."
+    path = ()  # the object's route below the user, e.g. ("access_device", "primary_line_port")
     options = {}  # argument spec of one user's options (the single form and each batch item)
     task_options = {}  # options of the whole task only (not per batch item), e.g. a template library
     info_options = None  # argument spec for the info module (default: the identity options)
-    identity = ("tenant", "group", "user")
     can_skip = False  # whether read/desired may raise Skip (then counts has "skipped")
     merged_options = ()  # dict options whose batch item value is merged over the top-level one
 
@@ -100,26 +118,46 @@ class Resource:
         self._cache_lock = threading.Lock()
 
     # -- to implement -------------------------------------------------------------------------
-    @classmethod
-    def label(cls, params):
-        """How messages name the user, e.g. "user foouser@foogroup"."""
-        return "user %s@%s" % (params["user"], params["group"])
+    def normalise(self, answer):
+        """The normalised state from the API's answer (to the read, and to the write); raises Unexpected."""
+        raise NotImplementedError
 
-    def read(self, params):
-        """GET and normalise the current state."""
+    def body(self, state):
+        """The body of the write that sets the normalised ``state``."""
         raise NotImplementedError
 
     def desired(self, current, params):
         """The normalised state after applying ``params`` to ``current``; raises InputError."""
         raise NotImplementedError
 
-    def write(self, params, before, after):
-        """Send the write(s) that take ``before`` to ``after``; return the new normalised state."""
-        raise NotImplementedError
-
     def changes(self, before, after):
         """The differences in words, e.g. ["key 5 label 'call boss' -> 'call chief'"]."""
         raise NotImplementedError
+
+    # -- defaults, to replace where they do not fit ------------------------------------------------
+    @classmethod
+    def label(cls, params):
+        """How messages name the user, e.g. "user foouser@foogroup"."""
+        return cls.api.label(params)
+
+    def url(self, params, *rest):
+        """The URL of the object (and of ``rest`` below it) for the user that ``params`` names."""
+        return self.api.user_url(self.client, params, *(self.path + rest))
+
+    def read(self, params):
+        """GET and normalise the current state."""
+        return self._call("GET", params)
+
+    def write(self, params, before, after):
+        """Send the write(s) that take ``before`` to ``after``; return the new normalised state."""
+        return self._call("PUT", params, self.body(after))
+
+    def _call(self, method, params, body=None):
+        answer = self.client.request(method, self.url(params), self.noun, json_body=body)
+        try:
+            return self.normalise(answer)
+        except Unexpected as exc:
+            raise ApiError.unexpected(exc.problem, exc.answer, method=method, what=self.noun)
 
     def info(self, state):
         """The state as results show it: the info modules, previous and current.
@@ -218,7 +256,7 @@ def _is_secret_key(key):
 
 def module_argument_spec(resource_cls, info=False):
     """Connection options + the user's options (all optional at top level: they are batch defaults)."""
-    spec = shared_args.apio_argument_spec() if resource_cls.api == "apio" else shared_args.portal_argument_spec()
+    spec = resource_cls.api.options
     spec.update(shared_args.batch_argument_spec(info))
     for name, option in _user_options(resource_cls, info).items():
         option = copy.deepcopy(option)
@@ -233,8 +271,8 @@ def module_rules(resource_cls):
     """The cross-option rules of a module's argument spec, as AnsibleModule and ArgumentSpecValidator take them."""
     return dict(
         mutually_exclusive=[("batch", "user")],
-        required_one_of=[("batch", "user")] + shared_args.AUTH_RULES[resource_cls.api]["required_one_of"],
-        required_together=shared_args.AUTH_RULES[resource_cls.api]["required_together"],
+        required_one_of=[("batch", "user")] + resource_cls.api.rules["required_one_of"],
+        required_together=resource_cls.api.rules["required_together"],
     )
 
 
@@ -243,7 +281,7 @@ def _user_options(resource_cls, info):
         return resource_cls.options
     if resource_cls.info_options is not None:
         return resource_cls.info_options
-    return dict((k, v) for k, v in resource_cls.options.items() if k in resource_cls.identity)
+    return dict((k, v) for k, v in resource_cls.options.items() if k in resource_cls.api.identity)
 
 
 class _UserItems:
@@ -329,19 +367,12 @@ class Engine:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         params = self.module.params
         self.is_batch = params["batch"] is not None
-        if not 1 <= params["parallel"] <= shared_args.MAX_PARALLEL:
-            self.module.fail_json(msg="parallel must be between 1 and %d, got %d"
-                                  % (shared_args.MAX_PARALLEL, params["parallel"]))
-        url_option = "url" if resource_cls.api == "apio" else "portal_url"
-        if not str(params[url_option]).startswith(("http://", "https://")):
-            self.module.fail_json(msg="%s must be an http:// or https:// URL, got '%s'"
-                                  % (url_option, params[url_option]))
-        if params["retries"] < 0 or params["timeout"] <= 0:
-            self.module.fail_json(msg="retries must be 0 or more and timeout more than 0")
+        problems = shared_args.parallel_problems(params) + resource_cls.api.problems(params)
+        if problems:
+            self.module.fail_json(msg=problems[0])
         if not params["validate_certs"]:
-            self.module.warn("TLS certificate verification is off (validate_certs=false): use this only "
-                             "for a test system")
-        self.client = shared_args.make_client(resource_cls.api, params)
+            self.module.warn(INSECURE_WARNING)
+        self.client = resource_cls.api.client(params)
         task_params = dict((k, params.get(k)) for k in resource_cls.task_options)
         self.resource = resource_cls(self.client, task_params)
 
@@ -368,7 +399,7 @@ class Engine:
                 users.append(user)
                 continue
             valid = result.validated_parameters
-            key = tuple(valid.get(k) for k in self.resource_cls.identity)
+            key = tuple(valid.get(k) for k in self.resource_cls.api.identity)
             if key in by_identity:
                 by_identity[key].items.append(valid)
                 continue
@@ -439,7 +470,7 @@ class Engine:
 
     # -- step 5 ----------------------------------------------------------------------------------
     def _entry(self, user):
-        entry = dict((k, user.params.get(k)) for k in self.resource_cls.identity)
+        entry = dict((k, user.params.get(k)) for k in self.resource_cls.api.identity)
         entry["user_label"] = user.label
         if user.error is not None:
             entry.update(failed=True, changed=False, msg=user.error, status=user.status)
@@ -556,7 +587,7 @@ class Engine:
             module.exit_json(changed=False, **sanitise(self.resource.info(user.before)))
         results = []
         for user in users:
-            entry = dict((k, user.params.get(k)) for k in self.resource_cls.identity)
+            entry = dict((k, user.params.get(k)) for k in self.resource_cls.api.identity)
             if user.error is not None:
                 entry.update(failed=True, msg=user.error, status=user.status)
             else:

@@ -12,54 +12,36 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.telephony.apio.plugins.module_utils.apis import PORTAL
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource, Unexpected
 
 CLIENT_TYPES = ["desktop", "mobile", "webrtc", "crm"]
 
-IDENTITY_OPTIONS = dict(
-    customer=dict(type="str", required=True),
-    user=dict(type="str", required=True),
-    account=dict(type="str"),
-)
-
 
 class Softphone(Resource):
-    api = "portal"
+    api = PORTAL
     noun = "softphone devices"
-    identity = ("account", "customer", "user")
+    path = ("devices", "pbx")
     options = dict(
-        IDENTITY_OPTIONS,
+        PORTAL.identity_options,
         device=dict(type="str", required=True),
         client_type=dict(type="str", choices=CLIENT_TYPES),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         accept_charges=dict(type="bool", default=False),
     )
-    info_options = IDENTITY_OPTIONS
 
-    @classmethod
-    def label(cls, params):
-        return "user %s (customer %s)" % (params["user"], params["customer"])
-
-    def _url(self, params, *rest):
-        head = ("accounts", params["account"]) if params.get("account") else ()
-        return self.client.url(*(head + ("customers", params["customer"], "users", params["user"],
-                                         "devices", "pbx") + rest))
-
-    def read(self, params):
-        body = self.client.request("GET", self._url(params), self.noun)
-        data = body.get("data") if isinstance(body, dict) else None
+    def normalise(self, answer):
+        data = answer.get("data") if isinstance(answer, dict) else None
         if not isinstance(data, list):
-            raise ApiError("unexpected answer, no device list: %.200r" % (body,), method="GET", what=self.noun)
+            raise Unexpected("no device list", answer)
         try:
             devices = [{"device": str(d["id"]), "name": d.get("name"), "client_type": d.get("clientType")}
                        for d in data]
         except (KeyError, TypeError, AttributeError):
-            raise ApiError("unexpected answer, a device without an id: %.200r" % (data,), method="GET",
-                           what=self.noun)
+            raise Unexpected("a device without an id", data)
         if any(not isinstance(d["client_type"], (str, type(None))) for d in devices):
-            raise ApiError("unexpected answer, a clientType that is neither a string nor null: %.200r" % (data,),
-                           method="GET", what=self.noun)
+            raise Unexpected("a clientType that is neither a string nor null", data)
         return {"devices": sorted(devices, key=lambda d: d["device"])}
 
     def desired(self, current, params):
@@ -82,6 +64,7 @@ class Softphone(Resource):
         return {"devices": devices}
 
     def write(self, params, before, after):
+        # One call per device that changes, answered without the devices: the new state is ``after``.
         old = dict((d["device"], d["client_type"]) for d in before["devices"])
         new = dict((d["device"], d["client_type"]) for d in after["devices"])
         held_after = set(t for t in new.values() if t)
@@ -99,13 +82,12 @@ class Softphone(Resource):
         headers = {"accept-charges": "true"} if params["accept_charges"] else None
         what = "%s of device %s (%s)" % (action, device, client_type)
         try:
-            self.client.request("PUT", self._url(params, device, action), what,
+            self.client.request("PUT", self.url(params, device, action), what,
                                 json_body={"clientType": client_type}, headers=headers, ok=(200, 201, 204))
         except ApiError as exc:
             if exc.status == 402:
-                raise ApiError("%s; assigning device %s to %s is a new, chargeable softphone seat: set "
-                               "accept_charges=true to accept the charges" % (exc.message, device, client_type),
-                               status=402, method="PUT", what=what)
+                raise exc.hinted("assigning device %s to %s is a new, chargeable softphone seat: set "
+                                 "accept_charges=true to accept the charges" % (device, client_type))
             raise
 
     def changes(self, before, after):

@@ -1,0 +1,147 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The two APIs a resource talks to, one ``Api`` object each: ``APIO`` (the gateway in front of Cisco
+BroadWorks) and ``PORTAL`` (the Enterprise Portal of the UC clients).
+
+An ``Api`` holds all that differs between the two: its connection options (documented in the doc
+fragments telephony.apio.connection and telephony.apio.connection.portal), the rules between its
+authentication options, the option that holds its URL, the options that name one of its users (doc
+fragments telephony.apio.target and telephony.apio.target.portal) and how messages name that user, the
+route below one user, and how to build its client from validated parameters.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import copy
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.telephony.apio.plugins.module_utils.client import ApioClient, PortalClient
+
+INSECURE_WARNING = "TLS certificate verification is off (validate_certs=false): use this only for a test system"
+
+
+def _env(name):
+    return (env_fallback, [name])
+
+
+def _tls_and_retry_options(prefix):
+    return dict(
+        validate_certs=dict(type="bool", default=True, fallback=_env(prefix + "VALIDATE_CERTS")),
+        ca_path=dict(type="path", fallback=_env(prefix + "CA_PATH")),
+        timeout=dict(type="float", default=30, fallback=_env(prefix + "TIMEOUT")),
+        retries=dict(type="int", default=3, fallback=_env(prefix + "RETRIES")),
+    )
+
+
+class Api:
+    """One API: what a ``Resource`` names as its ``api``. Subclasses fill in the class attributes and
+    the two methods at the end; ``APIO`` and ``PORTAL`` are their one object each.
+    """
+
+    client_class = None
+    url_option = None  # the option that holds the API's URL
+    own_options = {}  # the API's connection options, URL option first; the TLS and retry ones follow
+    env_prefix = None  # of the environment variables that the TLS and retry options fall back on
+    rules = {}  # required_together and required_one_of, between the authentication options
+    identity_options = {}  # the options that name one user of the API
+    identity = ()  # the identity options in the order that results list them
+
+    @property
+    def options(self):
+        """The connection options' argument spec: a new dict, the caller may add to it."""
+        spec = copy.deepcopy(self.own_options)
+        spec.update(_tls_and_retry_options(self.env_prefix))
+        return spec
+
+    def problems(self, params):
+        """What is wrong with validated connection options beyond their types, in words."""
+        found = []
+        url = params[self.url_option]
+        if not str(url).startswith(("http://", "https://")):
+            found.append("%s must be an http:// or https:// URL, got '%s'" % (self.url_option, url))
+        if params["retries"] < 0 or params["timeout"] <= 0:
+            found.append("retries must be 0 or more and timeout more than 0")
+        return found
+
+    def client(self, params):
+        """The client of this API from validated parameters, one connection per ``parallel``.
+
+        The connection options other than the URL are passed by name: the client's keyword arguments
+        bear the options' names.
+        """
+        own = dict((name, params[name]) for name in self.own_options if name != self.url_option)
+        return self.client_class(params[self.url_option], validate_certs=params["validate_certs"],
+                                 ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"],
+                                 pool_size=params.get("parallel") or 1, **own)
+
+    def label(self, params):
+        """How messages name the user that ``params`` names."""
+        raise NotImplementedError
+
+    def user_url(self, client, params, *rest):
+        """The URL of ``rest`` below the user that ``params`` names."""
+        raise NotImplementedError
+
+
+class _Apio(Api):
+    client_class = ApioClient
+    url_option = "url"
+    own_options = dict(
+        url=dict(type="str", required=True, fallback=_env("APIO_URL")),
+        api_prefix=dict(type="str", default="/api/v1", fallback=_env("APIO_API_PREFIX")),
+        token=dict(type="str", no_log=True, fallback=_env("APIO_TOKEN")),
+        username=dict(type="str", fallback=_env("APIO_USERNAME")),
+        password=dict(type="str", no_log=True, fallback=_env("APIO_PASSWORD")),
+    )
+    env_prefix = "APIO_"
+    rules = dict(required_together=[("username", "password")], required_one_of=[("token", "username")])
+    identity_options = dict(
+        tenant=dict(type="str", required=True),
+        group=dict(type="str", required=True),
+        user=dict(type="str", required=True),
+    )
+    identity = ("tenant", "group", "user")
+
+    def label(self, params):
+        """E.g. "user foouser@foogroup"."""
+        return "user %s@%s" % (params["user"], params["group"])
+
+    def user_url(self, client, params, *rest):
+        return client.user_url(params["tenant"], params["group"], params["user"], *rest,
+                               operator=params.get("operator"))
+
+
+class _Portal(Api):
+    client_class = PortalClient
+    url_option = "portal_url"
+    own_options = dict(
+        portal_url=dict(type="str", required=True, fallback=_env("APIO_PORTAL_URL")),
+        portal_token=dict(type="str", no_log=True, fallback=_env("APIO_PORTAL_TOKEN")),
+        client_id=dict(type="str", fallback=_env("APIO_PORTAL_CLIENT_ID")),
+        client_secret=dict(type="str", no_log=True, fallback=_env("APIO_PORTAL_CLIENT_SECRET")),
+        refresh_token=dict(type="str", no_log=True, fallback=_env("APIO_PORTAL_REFRESH_TOKEN")),
+        token_url=dict(type="str", no_log=False, fallback=_env("APIO_PORTAL_TOKEN_URL")),  # a URL, not a secret
+    )
+    env_prefix = "APIO_PORTAL_"
+    rules = dict(required_together=[("client_id", "client_secret")], required_one_of=[("portal_token", "client_id")])
+    identity_options = dict(
+        customer=dict(type="str", required=True),
+        user=dict(type="str", required=True),
+        account=dict(type="str"),
+    )
+    identity = ("account", "customer", "user")
+
+    def label(self, params):
+        """E.g. "user jdoe (customer 1111...)"."""
+        return "user %s (customer %s)" % (params["user"], params["customer"])
+
+    def user_url(self, client, params, *rest):
+        return client.user_url(params["customer"], params["user"], *rest, account=params.get("account"))
+
+
+APIO = _Apio()
+PORTAL = _Portal()
