@@ -16,7 +16,7 @@ from .recorder import Recorder
 from .routes import admin, apio, auth, portal
 from .routing import Router, raw_path, split_path
 from .seed import load_seed
-from .web import ApiError, Ctx, Family, gateway_error
+from .web import AnswerNow, Ctx, Family, gateway_error
 
 log = logging.getLogger("apio_sim")
 
@@ -168,7 +168,7 @@ class SimApp:
             return response
         try:
             return await handler(Ctx(self.sim, request, params, body))
-        except ApiError as exc:
+        except AnswerNow as exc:
             return exc.response
         except Exception:
             log.exception("route failed: %s %s", request.method, request.url.path)

@@ -17,8 +17,12 @@ if TYPE_CHECKING:
     from .core import Simulator
 
 
-class ApiError(Exception):
-    """Raised by a route to answer with ``response`` right away."""
+class AnswerNow(Exception):
+    """Raised by a route to answer with ``response`` right away (an error answer, as a rule).
+
+    Not a failure of the simulator: the client's ``ApiError`` (module_utils/client.py) is the other
+    side of it, a call that failed.
+    """
 
     def __init__(self, response: Response) -> None:
         super().__init__(response.status_code)
@@ -47,11 +51,11 @@ class Ctx:
         if allow_empty and not self.body.strip():
             return None
         if not is_json(self.header("content-type")):
-            raise ApiError(error(400, "Content-Type must be application/json"))
+            raise AnswerNow(error(400, "Content-Type must be application/json"))
         try:
             return json.loads(self.body)
         except ValueError:
-            raise ApiError(error(400, "invalid JSON body")) from None
+            raise AnswerNow(error(400, "invalid JSON body")) from None
 
 
 class Family:

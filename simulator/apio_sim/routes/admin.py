@@ -6,7 +6,7 @@ import json
 
 from ..routing import Router
 from ..store import Customer, Directory, Group, PortalUser, State, StateError, Tenant, User
-from ..web import ApiError, Ctx, Family, core_error, json_response
+from ..web import AnswerNow, Ctx, Family, core_error, json_response
 
 
 def body(ctx: Ctx):
@@ -16,14 +16,14 @@ def body(ctx: Ctx):
     try:
         return json.loads(ctx.body)
     except ValueError:
-        raise ApiError(core_error(400, "invalid JSON body")) from None
+        raise AnswerNow(core_error(400, "invalid JSON body")) from None
 
 
 def options(ctx: Ctx) -> dict:
     """The optional ``{"flag": true, ...}`` body of the POST routes."""
     data = body(ctx)
     if data is not None and not isinstance(data, dict):
-        raise ApiError(core_error(400, "expected a JSON object"))
+        raise AnswerNow(core_error(400, "expected a JSON object"))
     return data or {}
 
 
@@ -36,7 +36,7 @@ async def requests(ctx: Ctx):
     try:
         since = int(q.get("since", 0))
     except ValueError:
-        raise ApiError(core_error(400, "since must be an integer")) from None
+        raise AnswerNow(core_error(400, "since must be an integer")) from None
     rec = ctx.sim.recorder
     return json_response(
         200,
@@ -61,13 +61,13 @@ async def put_state(ctx: Ctx):
     try:
         ctx.sim.state = State.from_json(body(ctx))
     except StateError as exc:
-        raise ApiError(core_error(400, str(exc))) from None
+        raise AnswerNow(core_error(400, str(exc))) from None
     return json_response(200, ctx.sim.state.to_json())
 
 
 def _merge(current: dict, data) -> dict:
     if not isinstance(data, dict):
-        raise ApiError(core_error(400, "expected a JSON object"))
+        raise AnswerNow(core_error(400, "expected a JSON object"))
     return {**current, **data}
 
 
@@ -75,7 +75,7 @@ async def get_user(ctx: Ctx):
     p = ctx.params
     user = ctx.sim.state.find_user(p["tenant"], p["group"], p["user"])
     if user is None:
-        raise ApiError(core_error(404, "user not found"))
+        raise AnswerNow(core_error(404, "user not found"))
     return json_response(200, user.to_json())
 
 
@@ -88,7 +88,7 @@ async def put_user(ctx: Ctx):
     try:
         user = User.from_json(merged, "user", state.phone_types, user_id=p["user"])
     except StateError as exc:
-        raise ApiError(core_error(400, str(exc))) from None
+        raise AnswerNow(core_error(400, str(exc))) from None
     tenant = state.tenants.setdefault(p["tenant"], Tenant(p["tenant"], p["tenant"], "Enterprise"))
     group = tenant.groups.setdefault(p["group"], Group(p["group"], p["group"], Directory()))
     group.users.put(user.user_id, user)
@@ -99,7 +99,7 @@ async def get_portal_user(ctx: Ctx):
     p = ctx.params
     user = ctx.sim.state.find_portal_user(p["customer"].lower(), p["user"])
     if user is None:
-        raise ApiError(core_error(404, "user not found"))
+        raise AnswerNow(core_error(404, "user not found"))
     return json_response(200, user.to_json())
 
 
@@ -113,7 +113,7 @@ async def put_portal_user(ctx: Ctx):
     try:
         user = PortalUser.from_json(merged, "user", user_id=p["user"])
     except StateError as exc:
-        raise ApiError(core_error(400, str(exc))) from None
+        raise AnswerNow(core_error(400, str(exc))) from None
     customer = state.customers.setdefault(customer_id, Customer(customer_id, "", False, Directory()))
     customer.users.put(user.user_id, user)
     return json_response(200, user.to_json())
@@ -128,7 +128,7 @@ async def put_faults(ctx: Ctx):
     try:
         ctx.sim.faults.configure(body(ctx) or {})
     except ValueError as exc:
-        raise ApiError(core_error(400, str(exc))) from None
+        raise AnswerNow(core_error(400, str(exc))) from None
     return json_response(200, ctx.sim.faults.config.to_json())
 
 

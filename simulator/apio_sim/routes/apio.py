@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..auth import ACCESS, bearer
 from ..routing import Router
 from ..store import Account, Device, PhoneType, User
-from ..web import ApiError, Ctx, Family, core_error, gateway_error, json_response
+from ..web import AnswerNow, Ctx, Family, core_error, gateway_error, json_response
 
 UNSUPPORTED_PRIMARY_LINE = "2: INVALID_PARAMETERS, This Phone Type does not supports primary line port setting"
 KEY_FIELDS = frozenset(("id", "type", "label", "parameter"))
@@ -18,19 +18,19 @@ def authenticate(ctx: Ctx) -> Account:
     """The account behind the Bearer token; 401 in core style otherwise."""
     token = bearer(ctx.header("authorization"))
     if token is None:
-        raise ApiError(core_error(401, "missing bearer token"))
+        raise AnswerNow(core_error(401, "missing bearer token"))
     state = ctx.sim.state
     account = state.machine_tokens.get(token)
     if account is None:
         subject = ctx.sim.apio_tokens.check(token, ACCESS)
         account = state.accounts.get(subject) if subject else None
     if account is None:
-        raise ApiError(core_error(401, "token expired"))
+        raise AnswerNow(core_error(401, "token expired"))
     return account
 
 
-def forbidden() -> ApiError:
-    return ApiError(gateway_error(403, "permission denied"))
+def forbidden() -> AnswerNow:
+    return AnswerNow(gateway_error(403, "permission denied"))
 
 
 def user_with_phone(ctx: Ctx, for_update: bool = False) -> tuple[User, Device, PhoneType]:
@@ -40,14 +40,14 @@ def user_with_phone(ctx: Ctx, for_update: bool = False) -> tuple[User, Device, P
         raise forbidden()
     user = ctx.sim.state.find_user(p["tenant"], p["group"], p["user"], for_update)
     if user is None:
-        raise ApiError(gateway_error(404, "user not found"))
+        raise AnswerNow(gateway_error(404, "user not found"))
     if user.device is None:
-        raise ApiError(gateway_error(404, "the user has no phone linked to him"))
+        raise AnswerNow(gateway_error(404, "the user has no phone linked to him"))
     return user, user.device, ctx.sim.state.phone_types[user.device.device_type]
 
 
-def bad_request(message: str) -> ApiError:
-    return ApiError(gateway_error(400, message))
+def bad_request(message: str) -> AnswerNow:
+    return AnswerNow(gateway_error(400, message))
 
 
 # ---- 1.3 primary line port
@@ -159,7 +159,7 @@ async def get_phone_type(ctx: Ctx):
     authenticate(ctx)
     phone_type = ctx.sim.state.phone_types.get(ctx.params["phone_type"])
     if phone_type is None:
-        raise ApiError(gateway_error(404, "phone type not found"))
+        raise AnswerNow(gateway_error(404, "phone type not found"))
     return json_response(200, phone_type.to_json())
 
 
@@ -185,7 +185,7 @@ async def list_groups(ctx: Ctx):
         raise forbidden()
     tenant = ctx.sim.state.tenants.get(tenant_id)
     if tenant is None:
-        raise ApiError(gateway_error(404, "tenant not found"))
+        raise AnswerNow(gateway_error(404, "tenant not found"))
     groups = [
         {"groupId": g.group_id, "groupName": g.name, "tenantId": tenant_id}
         for g in tenant.groups.values()
@@ -202,7 +202,7 @@ async def list_users(ctx: Ctx):
     tenant = ctx.sim.state.tenants.get(tenant_id)
     group = tenant.groups.get(group_id) if tenant else None
     if group is None:
-        raise ApiError(gateway_error(404, "group not found"))
+        raise AnswerNow(gateway_error(404, "group not found"))
     return json_response(200, {"users": [u.listing() for u in group.users]})
 
 

@@ -8,7 +8,7 @@ from urllib.parse import parse_qsl, unquote
 
 from ..auth import ACCESS, REFRESH, bearer
 from ..routing import Router
-from ..web import ApiError, Ctx, Family, core_error, json_response, oauth_error
+from ..web import AnswerNow, Ctx, Family, core_error, json_response, oauth_error
 
 # ---- APIO core
 
@@ -27,10 +27,10 @@ def _issue_pair(ctx: Ctx, username: str):
 async def login(ctx: Ctx):
     body = ctx.json_body(core_error)
     if not (isinstance(body, dict) and isinstance(body.get("username"), str) and isinstance(body.get("password"), str)):
-        raise ApiError(core_error(400, "username and password are required"))
+        raise AnswerNow(core_error(400, "username and password are required"))
     account = ctx.sim.state.accounts.get(body["username"])
     if account is None or account.password != body["password"]:
-        raise ApiError(core_error(401, "invalid credentials"))
+        raise AnswerNow(core_error(401, "invalid credentials"))
     ctx.sim.recorder.logins += 1
     return _issue_pair(ctx, account.username)
 
@@ -39,7 +39,7 @@ async def refresh(ctx: Ctx):
     token = bearer(ctx.header("authorization"))
     subject = ctx.sim.apio_tokens.check(token, REFRESH) if token else None
     if subject is None or subject not in ctx.sim.state.accounts:
-        raise ApiError(core_error(401, "refresh token expired or revoked"))
+        raise AnswerNow(core_error(401, "refresh token expired or revoked"))
     ctx.sim.recorder.refreshes += 1
     return _issue_pair(ctx, subject)
 
@@ -70,20 +70,20 @@ def _client_credentials(ctx: Ctx, form: dict) -> tuple[str | None, str | None]:
 async def token(ctx: Ctx):
     ctype = (ctx.header("content-type") or "").split(";", 1)[0].strip().lower()
     if ctype != "application/x-www-form-urlencoded":
-        raise ApiError(oauth_error(400, "invalid_request"))
+        raise AnswerNow(oauth_error(400, "invalid_request"))
     form = dict(parse_qsl(ctx.body.decode("utf-8", "replace"), keep_blank_values=True))
     client_id, secret = _client_credentials(ctx, form)
     clients = ctx.sim.state.oauth_clients
     grant = form.get("grant_type")
     if grant not in ("client_credentials", "refresh_token"):
-        raise ApiError(oauth_error(400, "unsupported_grant_type"))
+        raise AnswerNow(oauth_error(400, "unsupported_grant_type"))
     if client_id is None or clients.get(client_id) != secret:
-        raise ApiError(oauth_error(400, "invalid_client"))
+        raise AnswerNow(oauth_error(400, "invalid_client"))
     tokens, settings = ctx.sim.portal_tokens, ctx.sim.settings
     if grant == "refresh_token":
         old = form.get("refresh_token")
         if not old or tokens.check(old, REFRESH) != client_id:
-            raise ApiError(oauth_error(400, "invalid_grant"))
+            raise AnswerNow(oauth_error(400, "invalid_grant"))
     ctx.sim.recorder.portal_tokens += 1
     return json_response(
         200,

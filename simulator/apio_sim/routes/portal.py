@@ -11,7 +11,7 @@ from starlette.responses import Response
 from ..auth import ACCESS, bearer
 from ..routing import Router
 from ..store import CLIENT_TYPES, SOFTPHONE_ROLES, Customer, PortalUser
-from ..web import ApiError, Ctx, Family, json_response, now_iso, portal_error
+from ..web import AnswerNow, Ctx, Family, json_response, now_iso, portal_error
 
 UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
@@ -24,15 +24,15 @@ def authenticate(ctx: Ctx) -> None:
         return
     client = sim.portal_tokens.check(token, ACCESS) if token else None
     if client is None or client not in sim.state.oauth_clients:
-        raise ApiError(Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}))
+        raise AnswerNow(Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}))
 
 
-def not_found(message: str = "Not Found") -> ApiError:
-    return ApiError(portal_error(404, message))
+def not_found(message: str = "Not Found") -> AnswerNow:
+    return AnswerNow(portal_error(404, message))
 
 
-def bad_request(message: str) -> ApiError:
-    return ApiError(portal_error(400, message))
+def bad_request(message: str) -> AnswerNow:
+    return AnswerNow(portal_error(400, message))
 
 
 def lookup(ctx: Ctx, for_update: bool = False) -> tuple[Customer, PortalUser]:
@@ -124,7 +124,7 @@ async def assign(ctx: Ctx):
     # A new softphone seat (device unassigned, client type empty) is what costs money.
     chargeable = customer.charges and current is None and holder is None
     if chargeable and (ctx.header("accept-charges") or "").strip().lower() != "true":
-        raise ApiError(portal_error(402, "additional charges apply", data={"clientType": client_type}))
+        raise AnswerNow(portal_error(402, "additional charges apply", data={"clientType": client_type}))
     if holder is not None:
         user.devices[holder][1] = None  # one device per client type: the old one is replaced
     device[1] = client_type
