@@ -10,6 +10,10 @@ from urllib.parse import unquote
 from .conftest import reply
 
 HDV230 = "Telenet-Panasonic-KX-HDV230"
+CUSTOMER = "11111111-1111-4111-8111-111111111111"  # a portal customer (a UUID)
+# Paths the modules call: a user's phone buttons (format with the encoded user id) and a phone type.
+BUTTONS = "/api/v1/tenants/foo/groups/foogroup/users/{}/access_device/phone_buttons/"
+PHONE_TYPE = "/api/v1/configs/phone_types/Telenet-Panasonic-KX-HDV230/"
 
 
 def fastkey(name, parameter_type=None, label_required=False, label_ignored=False):

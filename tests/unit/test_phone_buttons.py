@@ -1,4 +1,5 @@
-"""Phone buttons: normalisation, desired-state merging, validation against the phone type, wording."""
+"""Phone buttons: the resource (normalisation, desired-state merging, validation against the phone type,
+wording) and the apio_phone_buttons modules."""
 
 from urllib.parse import unquote
 
@@ -10,9 +11,10 @@ from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons impor
     normalise_key,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError
+from ansible_collections.telephony.apio.plugins.modules import apio_phone_buttons, apio_phone_buttons_info
 
 from .conftest import reply
-from .fakes import HDV230, PHONE_TYPES, SEED_KEYS
+from .fakes import HDV230, PHONE_TYPE, PHONE_TYPES, SEED_KEYS
 
 BUTTONS_PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"
 
@@ -297,3 +299,95 @@ def test_write_sends_the_whole_layout_and_returns_the_answer(server, clients):
     assert server.requests[0].json == {"keys": [
         {"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
         {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]}
+
+
+# -- the modules -----------------------------------------------------------------------------------
+
+RELABEL = [{"id": 4, "type": "CALLLOG", "label": "c. history"},
+           {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]
+
+
+def test_seed_example_sends_the_documented_put_body(server, apio, run_module):
+    apio.add("foouser", keys=SEED_KEYS)
+    args = dict(apio.args, operator="telenet", tenant="foo", group="foogroup", user="foouser", keys=RELABEL)
+    path = "/api/v1/telenet/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"
+
+    result = run_module(apio_phone_buttons.main, args, diff=True)
+    changes = ["key 4 label 'history' -> 'c. history'", "key 5 label 'call boss' -> 'call chief'"]
+    assert result["changed"] is True
+    assert result["changes"] == changes
+    assert result["msg"] == "user foouser@foogroup: " + "; ".join(changes)
+    assert result["previous"] == {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}
+    assert result["current"]["buttons"] == [
+        {"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
+        {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]
+    assert result["diff"]["before"] == {"device_type": HDV230, "buttons": {
+        "04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}}
+    assert result["diff"]["after"] == {"device_type": HDV230, "buttons": {
+        "04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}}
+    assert server.sent() == [("GET", path), ("GET", PHONE_TYPE), ("PUT", path)]
+    assert server.requests[-1].json == {"keys": [
+        {"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
+        {"id": 5, "type": "ONETOUCH", "label": "call chief", "parameter": "065432368"}]}
+
+    # Second run: one GET, no phone type, no PUT.
+    del server.requests[:]
+    again = run_module(apio_phone_buttons.main, args)
+    assert (again["changed"], again["changes"]) == (False, [])
+    assert server.sent() == [("GET", path)]
+
+
+def test_check_mode_returns_the_would_be_state_and_sends_no_put(server, apio, run_module):
+    apio.add("foouser", keys=SEED_KEYS)
+    args = dict(apio.args, tenant="foo", group="foogroup", user="foouser", purge=True,
+                keys=[{"id": 1, "type": "LINE", "parameter": "l1"}])
+    result = run_module(apio_phone_buttons.main, args, check=True)
+    assert result["changed"] is True
+    assert result["changes"] == ["key 1 added: LINE '' l1", "key 4 removed (was CALLLOG 'history')",
+                                 "key 5 removed (was ONETOUCH 'call boss' 065432368)"]
+    assert result["current"]["buttons"] == [{"id": 1, "type": "LINE", "label": "", "parameter": "l1"}]
+    assert server.sent("PUT") == []
+    assert apio.phones[("foo", "foogroup", "foouser")]["keys"] == SEED_KEYS
+
+
+def test_invalid_keys_fail_before_any_write(server, apio, run_module):
+    apio.add("foouser", keys=SEED_KEYS)
+    args = dict(apio.args, tenant="foo", group="foogroup", user="foouser",
+                keys=[{"id": 5, "type": "ONETOUCH", "label": "boss"}])
+    result = run_module(apio_phone_buttons.main, args)
+    assert result == {"failed": True, "msg": "user foouser@foogroup: key 5: type ONETOUCH needs a parameter "
+                                             "(PhoneNumber)",
+                      "previous": {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}}
+    assert server.sent("PUT") == []
+
+
+def test_absent_clears_one_key(server, apio, run_module):
+    apio.add("foouser", keys=SEED_KEYS)
+    result = run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser",
+                                                      state="absent", keys=[{"id": 5}]))
+    assert result["changes"] == ["key 5 removed (was ONETOUCH 'call boss' 065432368)"]
+    assert server.requests[-1].json == {"keys": [SEED_KEYS[0]]}
+    assert PHONE_TYPE not in [p for unused_method, p in server.sent()]
+
+
+def test_info_output_fed_back_is_no_change(server, apio, run_module):
+    apio.add("foouser", keys=SEED_KEYS + [{"id": 3, "type": "BLF", "label": "", "parameter": "a@x"}])
+    info = run_module(apio_phone_buttons_info.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser"))
+    assert info == {"changed": False, "failed": False, "device_type": HDV230, "device_name": "DP_foouser",
+                    "buttons": [{"id": 3, "type": "BLF", "label": "", "parameter": "a@x"}] + SEED_KEYS}
+    result = run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser",
+                                                      purge=True, keys=info["buttons"]))
+    assert result["changed"] is False
+    assert server.sent("PUT") == []
+
+
+def test_info_batch_entries_have_buttons(server, apio, run_module):
+    apio.add("a", keys=SEED_KEYS)
+    apio.add("b")
+    result = run_module(apio_phone_buttons_info.main, dict(apio.args, tenant="foo", group="foogroup",
+                                                           batch=[{"user": "a"}, {"user": "b"}]))
+    assert result == {"changed": False, "failed": False, "results": [
+        {"tenant": "foo", "group": "foogroup", "user": "a", "device_type": HDV230, "device_name": "DP_a",
+         "buttons": SEED_KEYS},
+        {"tenant": "foo", "group": "foogroup", "user": "b", "device_type": HDV230, "device_name": "DP_b",
+         "buttons": []}]}

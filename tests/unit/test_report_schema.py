@@ -1,7 +1,7 @@
-"""docs/plan-report.schema.json against real report files: each module run in-process (as test_modules.py
-runs them) with ``report=FILE`` against the fake APIs, the roll-out as its action plugin runs it, and the
-info modules; then reports the schema must refuse. Also the schema itself: valid 2020-12, a description
-on every property, and the example of docs/plan-report.md."""
+"""docs/plan-report.schema.json against real report files: each module run in-process (as the resources'
+tests and test_reconcile.py run them) with ``report=FILE`` against the fake APIs, the roll-out as its
+action plugin runs it, and the info modules; then reports the schema must refuse. Also the schema
+itself: valid 2020-12, a description on every property, and the example of docs/plan-report.md."""
 
 import copy
 import json
@@ -21,13 +21,12 @@ from ansible_collections.telephony.apio.plugins.modules import (
 )
 from jsonschema import Draft202012Validator
 
-from .fakes import HDV230, SEED_KEYS
+from .fakes import CUSTOMER, HDV230, SEED_KEYS
 from .test_phone_buttons_rollout import TEMPLATES, FakeApioGroups, rollout
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 SCHEMA = json.loads((DOCS / "plan-report.schema.json").read_text())
 VALIDATOR = Draft202012Validator(SCHEMA)
-CUSTOMER = "11111111-1111-4111-8111-111111111111"
 
 
 def problems(report):

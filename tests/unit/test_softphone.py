@@ -1,17 +1,16 @@
-"""Softphone (replace/move rules, assign before unassign, charges) and primary line resources."""
+"""Softphone: the resource (replace/move rules, assign before unassign, charges) and the apio_softphone
+modules."""
 
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.primary_line import (
-    PrimaryLine,
-)
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
+from ansible_collections.telephony.apio.plugins.modules import apio_softphone, apio_softphone_info
 
 from .conftest import reply
+from .fakes import CUSTOMER
 
-CUSTOMER = "11111111-1111-4111-8111-111111111111"
 BASE = f"/api/v1.0/customers/{CUSTOMER}/users/jdoe/devices/pbx"
 CREATED = reply(201, {"status": "success", "timestamp": "2024-01-01T00:00:00Z"}, {"Location": "/x"})
 
@@ -194,29 +193,72 @@ def test_missing_roles(server, clients):
                                  "User is missing required roles: customer.user.uc")
 
 
-# -- primary line ------------------------------------------------------------------------------------
+# -- the modules -----------------------------------------------------------------------------------
 
-PRIMARY = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/primary_line_port/"
-PL_PARAMS = {"tenant": "foo", "group": "foogroup", "user": "foouser", "primary": True}
-
-
-def test_primary_line_read_desired_write(server, clients):
-    server.script(reply(200, {"primaryLinePort": False}), reply(200, {"primaryLinePort": True}))
-    line = PrimaryLine(clients.apio(server.url, token="tok"))
-    before = line.read(PL_PARAMS)
-    after = line.desired(before, PL_PARAMS)
-    assert (before, after) == ({"primary": False}, {"primary": True})
-    assert line.changes(before, after) == ["primary line port false -> true"]
-    assert line.write(PL_PARAMS, before, after) == {"primary": True}
-    assert server.sent() == [("GET", PRIMARY), ("PUT", PRIMARY)]
-    assert server.requests[1].json == {"primaryLinePort": True}
-    assert line.label(PL_PARAMS) == "user foouser@foogroup"
+def _softphone(portal, **extra):
+    return dict(portal.args, customer=CUSTOMER, user="jdoe", **extra)
 
 
-@pytest.mark.parametrize("body", [{"primaryLinePort": "false"}, {}, [], {"primaryLinePort": 0}])
-def test_primary_line_unexpected_answer(server, clients, body):
-    server.script(reply(200, body))
-    line = PrimaryLine(clients.apio(server.url, token="tok"))
-    with pytest.raises(ApiError) as caught:
-        line.read(PL_PARAMS)
-    assert str(caught.value) == f"GET primary line port failed: unexpected answer, no boolean primaryLinePort: {body!r}"
+def test_softphone_replace_shows_in_diff_and_is_one_assign(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", "desktop"), "dev-2": ("Laptop", None)})
+    args = _softphone(portal, device="dev-2", client_type="desktop")
+
+    check = run_module(apio_softphone.main, args, check=True, diff=True)
+    assert check["changes"] == ["device dev-1 unassigned from desktop", "device dev-2 assigned to desktop"]
+    assert check["diff"]["before"] == {"devices": ["dev-1 (Desk phone): desktop", "dev-2 (Laptop): none"]}
+    assert check["diff"]["after"] == {"devices": ["dev-1 (Desk phone): none", "dev-2 (Laptop): desktop"]}
+    assert server.sent("PUT") == []
+
+    apply = run_module(apio_softphone.main, args)
+    assert apply["changed"] is True
+    assert apply["msg"] == (f"user jdoe (customer {CUSTOMER}): device dev-1 unassigned from desktop; "
+                            "device dev-2 assigned to desktop")
+    assert server.sent("PUT") == [("PUT", BASE + "/dev-2/assign")]
+    assert server.requests[-1].json == {"clientType": "desktop"}
+    assert server.sent("POST") == [("POST", "/connect/token")] * 2  # one token per task
+
+    again = run_module(apio_softphone.main, args)
+    assert again["changed"] is False
+    assert len(server.sent("PUT")) == 1
+
+
+def test_softphone_charges(server, portal, run_module):
+    portal.charged = True
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", None)})
+    refused = run_module(apio_softphone.main, _softphone(portal, device="dev-1", client_type="mobile"))
+    assert refused == {"failed": True, "msg": (
+        f"user jdoe (customer {CUSTOMER}): PUT assign of device dev-1 (mobile) failed: HTTP 402: additional charges "
+        "apply; assigning device dev-1 to mobile is a new, chargeable softphone seat: set accept_charges=true to "
+        "accept the charges"),
+        "previous": {"devices": [{"device": "dev-1", "name": "Desk phone", "client_type": None}]}}
+    accepted = run_module(apio_softphone.main, _softphone(portal, device="dev-1", client_type="mobile",
+                                                          accept_charges=True))
+    assert accepted["changed"] is True
+    assert server.requests[-1].headers["accept-charges"] == "true"
+    assert portal.users[(CUSTOMER, "jdoe")][0]["clientType"] == "mobile"
+
+
+def test_softphone_batch_unknown_device_writes_nothing(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", None)})
+    portal.add(CUSTOMER, "asmith", **{"dev-7": ("Mobile", None)})
+    result = run_module(apio_softphone.main, dict(portal.args, customer=CUSTOMER, client_type="mobile", batch=[
+        {"user": "jdoe", "device": "dev-1"}, {"user": "asmith", "device": "dev-9"}]))
+    assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
+    assert result["msg"] == (f"nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
+                             f"user asmith (customer {CUSTOMER}): "
+                             "device 'dev-9' is not a PBX device of this user (the user's devices: dev-7)")
+    assert server.sent("PUT") == []
+
+
+def test_softphone_info(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-2": ("Laptop", "webrtc"), "dev-1": ("Desk phone", None)})
+    result = run_module(apio_softphone_info.main, _softphone(portal))
+    assert result == {"changed": False, "failed": False, "devices": [
+        {"device": "dev-1", "name": "Desk phone", "client_type": None},
+        {"device": "dev-2", "name": "Laptop", "client_type": "webrtc"}]}
+
+
+def test_softphone_diff_of_a_device_named_like_a_secret(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Secretary", None)})
+    result = run_module(apio_softphone.main, _softphone(portal, device="dev-1", client_type="desktop"), diff=True)
+    assert result["diff"]["after"] == {"devices": ["dev-1 (Secretary): desktop"]}
