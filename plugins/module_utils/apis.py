@@ -107,8 +107,10 @@ class _Apio(Api):
     identity = ("tenant", "group", "user")
 
     def label(self, params):
-        """E.g. "user foouser@foogroup"."""
-        return "user %s@%s" % (params["user"], params["group"])
+        """E.g. "user alice@sip.example.com (foo/foogroup)": a user id is often a SIP URI, so the tenant and
+        group go in brackets (the ones given: an item that lacks one is still named)."""
+        place = "/".join(str(params[k]) for k in ("tenant", "group") if params.get(k) not in (None, ""))
+        return "user %s (%s)" % (params["user"], place) if place else "user %s" % params["user"]
 
     def user_url(self, client, params, *rest):
         return client.user_url(params["tenant"], params["group"], params["user"], *rest,

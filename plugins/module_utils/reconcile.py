@@ -137,7 +137,7 @@ class Resource:
     # -- defaults, to replace where they do not fit ------------------------------------------------
     @classmethod
     def label(cls, params):
-        """How messages name the user, e.g. "user foouser@foogroup"."""
+        """How messages name the user, e.g. "user alice@sip.example.com (foo/foogroup)"."""
         return cls.api.label(params)
 
     def url(self, params, *rest):

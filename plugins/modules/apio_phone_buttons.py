@@ -172,7 +172,7 @@ msg:
   description: What happened to whom.
   returned: always
   type: str
-  sample: "user foouser@foogroup: key 5 label 'call boss' -> 'call chief'"
+  sample: "user foouser (foo/foogroup): key 5 label 'call boss' -> 'call chief'"
 counts:
   description:
     - Users in the batch by outcome. C(not_written), only when an invalid user kept every write from being

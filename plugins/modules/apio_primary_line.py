@@ -86,7 +86,7 @@ msg:
   description: What happened to whom.
   returned: always
   type: str
-  sample: "user foouser@foogroup: primary line port false -> true"
+  sample: "user foouser (foo/foogroup): primary line port false -> true"
 counts:
   description:
     - Users in the batch by outcome. C(not_written), only when an invalid user kept every write from being

@@ -14,14 +14,14 @@ def info(**extra):
 def test_bad_password_shows_the_api_message(run_tasks, sim):
     run = run_tasks([info()], apio={"username": "admin", "password": "wrong"})
     assert run.rc != 0
-    assert run.result()["msg"] == ("user foouser@foogroup: POST APIO login failed: HTTP 401: "
+    assert run.result()["msg"] == ("user foouser (foo/foogroup): POST APIO login failed: HTTP 401: "
                                    "invalid credentials (as user 'admin')")
 
 
 def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
     run = run_tasks([info()], apio={})
     assert run.rc != 0
-    assert run.result()["msg"] == "user foouser@foogroup: one of the following is required: token, username"
+    assert run.result()["msg"] == "user foouser (foo/foogroup): one of the following is required: token, username"
     assert sim.requests() == []
 
 
@@ -44,7 +44,7 @@ def test_portal_client_credentials_then_token_reuse(run_tasks, sim):
 def test_unreachable_api_names_the_user_and_the_address(run_tasks, sim):
     run = run_tasks([info(retries=0, timeout=2)], apio={"url": "http://127.0.0.1:9", "token": "x"})
     assert run.rc != 0
-    assert run.result()["msg"].startswith("user foouser@foogroup: GET primary line port failed: cannot reach "
+    assert run.result()["msg"].startswith("user foouser (foo/foogroup): GET primary line port failed: cannot reach "
                                           "http://127.0.0.1:9: ")
 
 

@@ -24,14 +24,14 @@ def test_documented_relabel_sends_the_documented_put(run_tasks, sim):
     assert check["previous"] == {"device_type": HDV230, "device_name": "DP_giulio@sip.netaxis.be", "buttons": SEED_KEYS}
     assert check["current"]["buttons"] == RELABELLED
     assert check["changes"] == ["key 4 label 'history' -> 'c. history'", "key 5 label 'call boss' -> 'call chief'"]
-    assert check["diff"]["before_header"] == "user foouser@foogroup"
+    assert check["diff"]["before_header"] == "user foouser (foo/foogroup)"
     assert check["diff"]["before"]["buttons"] == {"04": "CALLLOG 'history'", "05": "ONETOUCH 'call boss' 065432368"}
     assert check["diff"]["after"]["buttons"] == {"04": "CALLLOG 'c. history'", "05": "ONETOUCH 'call chief' 065432368"}
     assert [(w["method"], w["path"]) for w in sent] == [
         ("PUT", "/api/v1/telenet/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/")]
     assert sent[0]["body"] == {"keys": RELABELLED}
     assert apply["current"]["buttons"] == RELABELLED
-    assert again["msg"] == "user foouser@foogroup: no change"
+    assert again["msg"] == "user foouser (foo/foogroup): no change"
 
 
 def test_steady_state_is_one_get_and_no_phone_type_lookup(run_tasks, sim):
@@ -118,7 +118,7 @@ def test_results_read_with_dot_notation_in_jinja(run_tasks, sim):
 def test_invalid_keys_are_refused_before_any_write(run_tasks, sim, keys, message):
     run = run_tasks([buttons(keys=keys, **FOOUSER)])
     assert run.rc != 0
-    assert run.result()["msg"].startswith("user foouser@foogroup: ")
+    assert run.result()["msg"].startswith("user foouser (foo/foogroup): ")
     assert message in run.result()["msg"]
     assert writes(sim) == []
 
@@ -134,7 +134,7 @@ def test_phone_type_without_keys(run_tasks, sim):
 def test_user_without_phone(run_tasks, sim):
     run = run_tasks([buttons(tenant="foo", group="foogroup", user="nophone", keys=SEED_KEYS)])
     assert run.rc != 0
-    assert run.result()["msg"] == ("user nophone@foogroup: GET phone buttons failed: HTTP 404: "
+    assert run.result()["msg"] == ("user nophone (foo/foogroup): GET phone buttons failed: HTTP 404: "
                                    "the user has no phone linked to him")
 
 
@@ -145,9 +145,9 @@ BATCH_WITH_INVALID_USERS = [{"user": "foouser"},
                             {"group": "foogroup"}]
 BATCH_USERS = [("foo", "foogroup", "foouser"), ("foo", "foogroup", "alice@sip.example.com"),
                ("foo", "othergroup", "carol@sip.example.com")]
-ALICE_99 = ("user alice@sip.example.com@foogroup: key 99: id 99 is not a programmable key of phone type "
+ALICE_99 = ("user alice@sip.example.com (foo/foogroup): key 99: id 99 is not a programmable key of phone type "
             "'Yealink-T46S' (keys 1 to 16)")
-NOPHONE = "user nophone@foogroup: GET phone buttons failed: HTTP 404: the user has no phone linked to him"
+NOPHONE = "user nophone (foo/foogroup): GET phone buttons failed: HTTP 404: the user has no phone linked to him"
 
 
 @pytest.mark.smoke
@@ -165,15 +165,15 @@ def test_batch_with_an_invalid_user_reads_every_user_and_writes_nothing(run_task
                              + "; ".join([ALICE_99, NOPHONE, "batch[4]: missing required arguments: user"]))
     assert [(r["user_label"], r["changed"], r["failed"], r.get("blocked", False), r.get("invalid", False))
             for r in result["results"]] == [
-        ("user foouser@foogroup", False, False, True, False),
-        ("user alice@sip.example.com@foogroup", False, True, False, True),
-        ("user nophone@foogroup", False, True, False, True),
-        ("user carol@sip.example.com@othergroup", False, False, True, False),
+        ("user foouser (foo/foogroup)", False, False, True, False),
+        ("user alice@sip.example.com (foo/foogroup)", False, True, False, True),
+        ("user nophone (foo/foogroup)", False, True, False, True),
+        ("user carol@sip.example.com (foo/othergroup)", False, False, True, False),
         ("batch[4]", False, True, False, True)]
     blocked = {r["user"]: r for r in result["results"] if r.get("blocked")}
     assert {u: r["msg"] for u, r in blocked.items()} == {
-        "foouser": "user foouser@foogroup: not written (another user is not valid): key 6 added: DND_TOGGLE 'dnd'",
-        "carol@sip.example.com": "user carol@sip.example.com@othergroup: not written (another user is not valid): "
+        "foouser": "user foouser (foo/foogroup): not written (another user is not valid): key 6 added: DND_TOGGLE 'dnd'",
+        "carol@sip.example.com": "user carol@sip.example.com (foo/othergroup): not written (another user is not valid): "
                                  "key 6 added: DND_TOGGLE 'dnd'"}
     assert all(r["current"] == r["previous"] for r in blocked.values())
     assert [r["status"] for r in result["results"] if r["failed"]] == [None, 404, None]
@@ -200,10 +200,10 @@ def test_batch_on_invalid_skip_validates_every_user_before_the_first_write(run_t
                              + "; ".join([ALICE_99, NOPHONE, "batch[4]: missing required arguments: user"]))
     failed = [r["msg"] for r in result["results"] if r["failed"]]
     assert len(failed) == 3
-    assert "user alice@sip.example.com@foogroup: key 99: id 99 is not a programmable key" in failed[0]
-    assert failed[1].startswith("user nophone@foogroup: GET phone buttons failed: HTTP 404")
+    assert "user alice@sip.example.com (foo/foogroup): key 99: id 99 is not a programmable key" in failed[0]
+    assert failed[1].startswith("user nophone (foo/foogroup): GET phone buttons failed: HTTP 404")
     assert failed[2] == "batch[4]: missing required arguments: user"
-    assert [d["before_header"] for d in result["diff"]] == ["user foouser@foogroup", "user carol@sip.example.com@othergroup"]
+    assert [d["before_header"] for d in result["diff"]] == ["user foouser (foo/foogroup)", "user carol@sip.example.com (foo/othergroup)"]
     # Every read came before the first write.
     log = sim.requests()
     first_put = min(i for i, r in enumerate(log) if r["method"] == "PUT")

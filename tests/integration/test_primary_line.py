@@ -14,7 +14,7 @@ def test_four_steps_send_the_documented_put(run_tasks, sim):
     assert check["previous"] == {"primary": False}
     assert check["current"] == {"primary": True}
     assert check["diff"]["before"] == {"primary": False} and check["diff"]["after"] == {"primary": True}
-    assert apply["msg"] == "user foouser@foogroup: primary line port false -> true"
+    assert apply["msg"] == "user foouser (foo/foogroup): primary line port false -> true"
     assert [(w["method"], w["path"], w["body"]) for w in sent] == [("PUT", PATH, {"primaryLinePort": True})]
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
     assert again["current"] == {"primary": True}
@@ -35,7 +35,7 @@ def test_user_without_phone_fails_with_the_api_message(run_tasks, sim):
     run = run_tasks([{"name": "primary", "telephony.apio.apio_primary_line":
                       {"tenant": "foo", "group": "foogroup", "user": "nophone", "primary": True}}])
     assert run.rc != 0
-    assert run.result()["msg"] == ("user nophone@foogroup: GET primary line port failed: HTTP 404: "
+    assert run.result()["msg"] == ("user nophone (foo/foogroup): GET primary line port failed: HTTP 404: "
                                    "the user has no phone linked to him")
     assert writes(sim) == []
 
@@ -45,7 +45,7 @@ def test_unsupported_phone_type_fails_before_any_write(run_tasks, sim):
                       {"tenant": "foo", "group": "foogroup", "user": "basic@sip.example.com", "primary": True}}])
     assert run.rc != 0
     assert run.result()["msg"] == (
-        "user basic@sip.example.com@foogroup: GET primary line port failed: HTTP 400: "
+        "user basic@sip.example.com (foo/foogroup): GET primary line port failed: HTTP 400: "
         "2: INVALID_PARAMETERS, This Phone Type does not supports primary line port setting")
     assert writes(sim) == []
 
@@ -54,14 +54,14 @@ def test_unknown_user(run_tasks, sim):
     run = run_tasks([{"name": "primary", "telephony.apio.apio_primary_line":
                       {"tenant": "foo", "group": "foogroup", "user": "ghost", "primary": True}}])
     assert run.rc != 0
-    assert run.result()["msg"] == "user ghost@foogroup: GET primary line port failed: HTTP 404: user not found"
+    assert run.result()["msg"] == "user ghost (foo/foogroup): GET primary line port failed: HTTP 404: user not found"
 
 
 def test_admin_of_another_group_is_refused_and_nothing_changes(run_tasks, sim):
     run = run_tasks([{"name": "primary", "telephony.apio.apio_primary_line": dict(FOOUSER, primary=True)}],
                     apio={"username": "otheradmin", "password": "otheradmin-pass"})
     assert run.rc != 0
-    assert run.result()["msg"] == "user foouser@foogroup: GET primary line port failed: HTTP 403: permission denied"
+    assert run.result()["msg"] == "user foouser (foo/foogroup): GET primary line port failed: HTTP 403: permission denied"
     assert writes(sim) == []
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
 
@@ -84,7 +84,7 @@ def test_proxied_prefix_and_machine_token(run_tasks, sim):
     assert sim.counters()["logins"] == 0
 
 
-NOPHONE = ("user nophone@foogroup: GET primary line port failed: HTTP 404: "
+NOPHONE = ("user nophone (foo/foogroup): GET primary line port failed: HTTP 404: "
            "the user has no phone linked to him")
 
 
@@ -107,7 +107,7 @@ def test_batch_with_a_user_without_phone_writes_nothing(run_tasks, sim):
         ("foouser", False, False), ("nophone", False, True)]
     blocked, nophone = result["results"]
     assert blocked["blocked"] is True
-    assert blocked["msg"] == ("user foouser@foogroup: not written (another user is not valid): "
+    assert blocked["msg"] == ("user foouser (foo/foogroup): not written (another user is not valid): "
                               "primary line port false -> true")
     assert (blocked["previous"], blocked["current"]) == ({"primary": False}, {"primary": False})
     assert (nophone["status"], nophone["invalid"]) == (404, True)

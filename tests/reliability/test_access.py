@@ -48,14 +48,14 @@ def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, s
 
     for name in ("otheradmin buttons", "otheradmin purge", "otheradmin info", "enduser buttons"):
         assert run.status(name) == "failed"
-        assert run.result(name)["msg"] == "user foouser@foogroup: " + DENIED
+        assert run.result(name)["msg"] == "user foouser (foo/foogroup): " + DENIED
     for name in ("otheradmin primary", "enduser primary"):
-        assert run.result(name)["msg"] == ("user foouser@foogroup: GET primary line port failed: HTTP 403: "
+        assert run.result(name)["msg"] == ("user foouser (foo/foogroup): GET primary line port failed: HTTP 403: "
                                            "permission denied")
-    assert run.result("tenantadmin other tenant")["msg"] == "user dave@sip.example.com@bargroup: " + DENIED
+    assert run.result("tenantadmin other tenant")["msg"] == "user dave@sip.example.com (bar/bargroup): " + DENIED
 
-    denied = {"foouser": "user foouser@foogroup: " + DENIED,
-              "alice@sip.example.com": "user alice@sip.example.com@foogroup: " + DENIED}
+    denied = {"foouser": "user foouser (foo/foogroup): " + DENIED,
+              "alice@sip.example.com": "user alice@sip.example.com (foo/foogroup): " + DENIED}
     batch = run.result("otheradmin batch")
     assert run.status("otheradmin batch") == "failed"
     assert batch["changed"] is False
@@ -66,7 +66,7 @@ def test_accounts_without_the_right_are_refused_and_nothing_changes(run_tasks, s
     assert {r["user"]: (r["status"], r["invalid"]) for r in batch["results"] if r["failed"]} == {
         "foouser": (403, True), "alice@sip.example.com": (403, True)}
     assert [(r["user"], r["changed"], r["blocked"], r["msg"]) for r in batch["results"] if not r["failed"]] == [
-        ("carol@sip.example.com", False, True, "user carol@sip.example.com@othergroup: not written (another user "
+        ("carol@sip.example.com", False, True, "user carol@sip.example.com (foo/othergroup): not written (another user "
                                                "is not valid): key 6 added: DND_TOGGLE 'dnd'")]
     skipped = run.result("otheradmin batch skip")
     assert run.status("otheradmin batch skip") == "failed"
@@ -89,5 +89,5 @@ def test_check_mode_is_refused_as_well(run_tasks, sim):
     run = run_tasks([as_account("otheradmin buttons", "apio_phone_buttons", dict(FOOUSER, keys=KEYS))], check=True,
                     apio={})
     assert run.status("otheradmin buttons") == "failed"
-    assert run.result()["msg"] == "user foouser@foogroup: " + DENIED
+    assert run.result()["msg"] == "user foouser (foo/foogroup): " + DENIED
     assert writes(sim.requests()) == []

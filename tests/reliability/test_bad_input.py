@@ -188,7 +188,7 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
         if verdict[0] == "invalid":
             assert entry is not None and entry["failed"], (user, verdict, result)
             assert entry["invalid"] is True, entry
-            assert entry["msg"].startswith("user %s@foogroup" % user), entry["msg"]
+            assert entry["msg"].startswith("user %s (foo/foogroup)" % user), entry["msg"]
             assert any(names(entry["msg"], field) for field in verdict[1]), (verdict[1], entry["msg"])
             assert "Traceback" not in entry["msg"]
             assert final == seed_view[user][1], "a refused user was changed"
@@ -201,7 +201,7 @@ def test_phone_buttons_bad_keys_are_refused_before_any_write(simulator, module, 
                 assert final == seed_view[user][1], "a valid user was written next to an invalid one"
                 if entry is not None:
                     assert (entry["changed"], entry["blocked"]) == (False, True), entry
-                    assert entry["msg"].startswith("user %s@foogroup: not written (another user is not valid): "
+                    assert entry["msg"].startswith("user %s (foo/foogroup): not written (another user is not valid): "
                                                    % user), entry["msg"]
             else:
                 assert final == expected
@@ -355,7 +355,7 @@ def test_primary_line_value_is_a_boolean_or_refused(sim, module, value, valid):
     if valid:
         assert result["failed"] is False, result["msg"]
     else:
-        assert entry["failed"] and entry["msg"].startswith("user foouser@foogroup (batch[0]): ")
+        assert entry["failed"] and entry["msg"].startswith("user foouser (foo/foogroup) (batch[0]): ")
         assert names(entry["msg"], "primary"), entry["msg"]
         assert entry["invalid"] is True
         # The invalid user blocks the write of the valid one.
@@ -364,7 +364,7 @@ def test_primary_line_value_is_a_boolean_or_refused(sim, module, value, valid):
         assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
         alice = entries["alice@sip.example.com"]
         assert (alice["changed"], alice["failed"], alice["blocked"]) == (False, False, True)
-        assert alice["msg"] == ("user alice@sip.example.com@foogroup: not written (another user is not valid): "
+        assert alice["msg"] == ("user alice@sip.example.com (foo/foogroup): not written (another user is not valid): "
                                 "primary line port false -> true")
         assert writes(sim.requests()) == []
         assert sim.user("foo", "foogroup", "alice@sip.example.com")["device"]["primaryLinePort"] is False
@@ -422,16 +422,16 @@ def test_bad_and_good_users_in_one_real_playbook(run_tasks, sim):
     assert result["counts"] == {"total": 5, "changed": 0, "unchanged": 0, "failed": 4, "not_written": 1}
     failed = {r["user"]: r["msg"] for r in result["results"] if r["failed"]}
     assert failed == {
-        "alice@sip.example.com": "user alice@sip.example.com@foogroup: key 17: id 17 is not a programmable key of "
+        "alice@sip.example.com": "user alice@sip.example.com (foo/foogroup): key 17: id 17 is not a programmable key of "
                                  "phone type 'Yealink-T46S' (keys 1 to 16)",
         "bob+1@sip.example.com": failed["bob+1@sip.example.com"],
-        "carol@sip.example.com": "user carol@sip.example.com@othergroup: purge cannot be used with state=absent "
+        "carol@sip.example.com": "user carol@sip.example.com (foo/othergroup): purge cannot be used with state=absent "
                                  "(to clear every key, use state=present, purge=true and keys=[])",
         "basic@sip.example.com": failed["basic@sip.example.com"],
     }
-    assert failed["bob+1@sip.example.com"].startswith("user bob+1@sip.example.com@foogroup (batch[2]): ")
+    assert failed["bob+1@sip.example.com"].startswith("user bob+1@sip.example.com (foo/foogroup) (batch[2]): ")
     assert names(failed["bob+1@sip.example.com"], "id")
-    assert failed["basic@sip.example.com"].startswith("user basic@sip.example.com@foogroup (batch[4]): ")
+    assert failed["basic@sip.example.com"].startswith("user basic@sip.example.com (foo/foogroup) (batch[4]): ")
     assert "colour" in failed["basic@sip.example.com"]
     assert all(r["invalid"] is True for r in result["results"] if r["failed"])
     assert result["msg"] == ("nothing was written: 4 of 5 users not valid, 1 user that differs held back: "
@@ -476,7 +476,7 @@ def test_a_parameter_on_a_type_that_takes_none_is_refused(sim, module):
     args = dict(ADMIN, url=sim.url, keys=[{"id": 6, "type": "DND_TOGGLE", "parameter": "1000"}], **FOOUSER)
     result = module(apio_phone_buttons.main, args)
     assert result["failed"] is True
-    assert result["msg"] == "user foouser@foogroup: key 6: type DND_TOGGLE takes no parameter, got '1000'"
+    assert result["msg"] == "user foouser (foo/foogroup): key 6: type DND_TOGGLE takes no parameter, got '1000'"
     assert writes(sim.requests()) == []
 
 
@@ -508,7 +508,7 @@ def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
     assert run.result("softphone")["msg"] == "%s: client_type is required when state=present" % jdoe
     primary = {r["user"]: r for r in run.result("primary batch")["results"]}
     assert primary["foouser"]["failed"] and names(primary["foouser"]["msg"], "primary")
-    assert primary["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
+    assert primary["foouser"]["msg"].startswith("user foouser (foo/foogroup) (batch[0]): ")
     # The invalid user blocks the write of the valid one, unless on_invalid=skip.
     assert run.result("primary batch")["msg"] == (
         "nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
@@ -517,13 +517,13 @@ def test_bad_input_of_each_module_in_a_real_playbook(run_tasks, sim):
     skipped = {r["user"]: r for r in run.result("primary batch skip")["results"]}
     # (Ansible lists the accepted booleans from a set: their order differs from one run to the next.)
     assert skipped["foouser"]["failed"] and names(skipped["foouser"]["msg"], "primary")
-    assert skipped["foouser"]["msg"].startswith("user foouser@foogroup (batch[0]): ")
+    assert skipped["foouser"]["msg"].startswith("user foouser (foo/foogroup) (batch[0]): ")
     assert run.result("primary batch skip")["msg"] == "1 of 2 users failed (1 changed, 0 unchanged): " + (
         skipped["foouser"]["msg"])
     assert skipped["alice@sip.example.com"]["changed"] is True
     assert "blocked" not in skipped["alice@sip.example.com"]
     assert run.result("buttons")["msg"] == (
-        "user foouser@foogroup: key 30: id 30 is not a programmable key of phone type 'Telenet-Panasonic-KX-HDV230' "
+        "user foouser (foo/foogroup): key 30: id 30 is not a programmable key of phone type 'Telenet-Panasonic-KX-HDV230' "
         "(keys 1 to 24); key 2: type DIRECT_CALL needs a parameter (PhoneNumber); key 2: type DIRECT_CALL needs a "
         "label")
     assert [w["path"] for w in writes(sim.requests())] == [

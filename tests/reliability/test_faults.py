@@ -179,7 +179,7 @@ def test_when_retries_run_out_users_are_reported_failed_untouched_and_a_rerun_co
     failed = {r["user"]: r["msg"] for r in result["results"] if r["failed"]}
     assert len(failed) == counts["failed"]
     for user, msg in failed.items():
-        assert msg.startswith("user %s@benchgroup: " % user), msg
+        assert msg.startswith("user %s (bench/benchgroup): " % user), msg
         assert ("HTTP 50" in msg) or ("cannot reach" in msg), msg
         assert msg in result["msg"]
 

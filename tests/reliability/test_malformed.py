@@ -130,13 +130,13 @@ BAD_BUTTONS = [
 def test_malformed_phone_buttons_answer_fails_clearly_and_writes_nothing(api, module, answer, words):
     api.answers[("GET", BUTTONS)] = answer
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone buttons failed: ", words)
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ", words)
 
 
 def test_an_answer_without_a_key_list_is_not_read_as_no_keys(api, module):
     api.answers[("GET", BUTTONS)] = Answer(200, {"deviceType": HDV230, "deviceName": "DP"})
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone buttons failed: ", "no key list")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ", "no key list")
 
 
 @pytest.mark.parametrize("bad", [{"type": 5}, {"type": ["CALLLOG"]}, {"label": {"text": "history"}}],
@@ -144,26 +144,26 @@ def test_an_answer_without_a_key_list_is_not_read_as_no_keys(api, module):
 def test_keys_with_wrong_field_types_fail_before_any_write(api, module, bad):
     api.answers[("GET", BUTTONS)] = Answer(200, dict(GOOD_BUTTONS, keys=[dict(GOOD_BUTTONS["keys"][0], **bad)]))
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone buttons failed: ")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ")
 
 
 def test_an_answer_without_a_phone_type_says_so(api, module):
     api.answers[("GET", BUTTONS)] = Answer(200, {"keys": GOOD_BUTTONS["keys"]})
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone buttons failed: ", "deviceType")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ", "deviceType")
 
 
 def test_a_deeply_nested_answer_is_a_clear_failure_not_a_traceback(api, module):
     api.answers[("GET", BUTTONS)] = Answer(200, b"[" * 100000 + b"]" * 100000)
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone buttons failed: ")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ")
 
 
 def test_a_malformed_phone_type_is_refused_before_any_write(api, module):
     api.answers[("GET", BUTTONS)] = Answer(200, GOOD_BUTTONS)
     api.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = Answer(200, b"<html/>", "text/html")
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET phone type '%s' failed: " % HDV230, "not JSON")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone type '%s' failed: " % HDV230, "not JSON")
 
 
 @pytest.mark.parametrize("body", [{"primaryLinePort": "false"}, {"primaryLinePort": None}, {}, [False], "true",
@@ -171,7 +171,7 @@ def test_a_malformed_phone_type_is_refused_before_any_write(api, module):
 def test_malformed_primary_line_answer(api, module, body):
     api.answers[("GET", PRIMARY)] = Answer(200, body)
     result = module(apio_primary_line.main, apio_args(api, primary=True))
-    assert_clear_failure(result, api, "user foouser@foogroup: GET primary line port failed: ", "primaryLinePort")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): GET primary line port failed: ", "primaryLinePort")
 
 
 @pytest.mark.parametrize("body, words", [
@@ -210,7 +210,7 @@ def test_a_client_type_that_is_not_a_string_is_refused(api, module, client_type)
 def test_malformed_login_answer(api, module, answer):
     api.answers[("POST", "/api/v01/auth/login")] = answer
     result = module(apio_primary_line.main, apio_args(api, primary=True))
-    assert_clear_failure(result, api, "user foouser@foogroup: APIO login ", "access_token")
+    assert_clear_failure(result, api, "user foouser (foo/foogroup): APIO login ", "access_token")
     assert [m for m, unused_path, unused_body in api.requests] == ["POST"]
 
 
@@ -219,7 +219,7 @@ def test_a_malformed_write_answer_is_reported(api, module):
     api.answers[("PUT", BUTTONS)] = Answer(200, b"OK", "text/plain")
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: PUT phone buttons failed: "), result["msg"]
+    assert result["msg"].startswith("user foouser (foo/foogroup): PUT phone buttons failed: "), result["msg"]
     assert "not JSON" in result["msg"]
 
 
@@ -237,10 +237,10 @@ def test_malformed_answers_in_a_real_playbook(api, tmp_path):
              {"name": "primary", "ignore_errors": True, "telephony.apio.apio_primary_line": dict(FOOUSER, primary=True)}]
     result = run(tasks, apio={"username": "admin", "password": "admin-pass", "retries": 0})
     assert result.rc == 0, result.output  # every task failed, and was ignored
-    assert result.result("buttons")["msg"] == ("user foouser@foogroup: GET phone buttons failed: HTTP 200: the "
+    assert result.result("buttons")["msg"] == ("user foouser (foo/foogroup): GET phone buttons failed: HTTP 200: the "
                                                "answer is not JSON: '<html>maintenance</html>'")
     assert result.result("buttons info")["msg"] == result.result("buttons")["msg"]
-    assert result.result("primary")["msg"].startswith("user foouser@foogroup: GET primary line port failed: "
+    assert result.result("primary")["msg"].startswith("user foouser (foo/foogroup): GET primary line port failed: "
                                                       "unexpected answer, no boolean primaryLinePort")
     assert "Traceback" not in result.output and "Traceback" not in result.raw_results
     assert api.writes() == []
@@ -250,4 +250,4 @@ def test_info_module_fails_clearly_too(api, module):
     api.answers[("GET", BUTTONS)] = Answer(200, dict(GOOD_BUTTONS, keys=[{"id": None}]))
     result = module(apio_phone_buttons_info.main, apio_args(api))
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: GET phone buttons failed: unexpected answer")
+    assert result["msg"].startswith("user foouser (foo/foogroup): GET phone buttons failed: unexpected answer")

@@ -80,7 +80,7 @@ def test_an_unknown_user_id_is_not_found_and_reaches_no_other_route(simulator, m
     if user in ("foouser", "nophone", "basic@sip.example.com", "alice@sip.example.com", "bob+1@sip.example.com"):
         return  # a seed user: not unknown
     assert result["failed"] is True
-    assert result["msg"] == "user %s@foogroup: GET primary line port failed: HTTP 404: user not found" % user
+    assert result["msg"] == "user %s (foo/foogroup): GET primary line port failed: HTTP 404: user not found" % user
     sent = [(r["method"], r["path"]) for r in sim.requests() if "/auth/" not in r["path"]]
     assert sent == [("GET", "/api/v1/tenants/foo/groups/foogroup/users/%s/%s/" % (segment(user), PRIMARY))]
     foouser_untouched(sim)
@@ -177,7 +177,7 @@ def test_odd_ids_in_a_real_playbook(run_tasks, sim):
         ("GET", "/api/v1/%s/access_device/phone_buttons/" % enc, 200),
         ("GET", "/api/v1.0/customers/%s/users/..%%2Fusers%%2Ffoouser/devices/pbx" % CUSTOMER, 200),
     ]
-    assert run.result("unknown")["msg"] == ("user ../foogroup/users/foouser@foogroup: GET primary line port "
+    assert run.result("unknown")["msg"] == ("user ../foogroup/users/foouser (foo/foogroup): GET primary line port "
                                             "failed: HTTP 404: user not found")
     assert run.result("buttons info")["buttons"] == [{"id": 2, "type": "CALLLOG", "label": "calls", "parameter": ""}]
     assert run.result("softphone info")["devices"] == [

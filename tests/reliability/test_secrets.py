@@ -141,7 +141,7 @@ def test_success_of_every_module_shows_no_secret(run_tasks, sim, creds):
         "primary": (False, True), "primary info": (False, False), "buttons": (False, True),
         "buttons info": (False, False), "softphone": (False, True), "softphone info": (False, False),
         "batch": (False, True)}
-    assert "--- before: user foouser@foogroup" in run.stdout  # the diffs were shown
+    assert "--- before: user foouser (foo/foogroup)" in run.stdout  # the diffs were shown
     counters = sim.counters()
     assert counters["logins"] >= 3 and counters["portal_tokens"] >= 2
     assert counters["by_status"].get("401", 0) >= 2  # the revoked tokens were really sent, and refused
@@ -196,13 +196,13 @@ def test_failures_of_every_module_show_no_secret(run_tasks, sim, creds):
     assert "token was refused" in failed["softphone info"]
     assert "HTTP 402" in failed["charged"]
     assert failed["batch blocked"] == (
-        "nothing was written: 2 of 3 users not valid, 1 user that differs held back: user nophone@foogroup: "
-        "GET phone buttons failed: HTTP 404: the user has no phone linked to him; user ghost@foogroup: GET phone "
+        "nothing was written: 2 of 3 users not valid, 1 user that differs held back: user nophone (foo/foogroup): "
+        "GET phone buttons failed: HTTP 404: the user has no phone linked to him; user ghost (foo/foogroup): GET phone "
         "buttons failed: HTTP 404: user not found")
     assert run.result("batch blocked")["diff"] == []
     assert "2 of 3 users failed" in failed["batch"]
     # The default callback does not print the diff of a failed task; it is in the result, which is searched.
-    assert run.result("batch")["diff"][0]["before_header"] == "user alice@sip.example.com@foogroup"
+    assert run.result("batch")["diff"][0]["before_header"] == "user alice@sip.example.com (foo/foogroup)"
     assert sim.counters()["by_status"].get("401", 0) >= 4
     assert_nothing_leaked(run, creds)
 

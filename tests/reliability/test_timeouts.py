@@ -31,7 +31,7 @@ def test_hanging_read_fails_within_timeout_times_attempts_plus_backoff(sim, modu
     bound = timeout * attempts + backoff_bound(retries)
 
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: GET primary line port failed: "), result["msg"]
+    assert result["msg"].startswith("user foouser (foo/foogroup): GET primary line port failed: "), result["msg"]
     assert "timeout of %s s" % timeout in result["msg"], result["msg"]
     # Every attempt waited the whole timeout, and no more than the documented bound overall (1 s of slack
     # for the login and a loaded machine).
@@ -49,7 +49,7 @@ def test_hanging_login_fails_naming_the_user_and_the_timeout(sim, module):
     result = module(apio_primary_line_info.main, dict(ADMIN, url=sim.url, timeout=0.5, retries=1, **FOOUSER))
     elapsed = time.monotonic() - started
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: POST APIO login failed: "), result["msg"]
+    assert result["msg"].startswith("user foouser (foo/foogroup): POST APIO login failed: "), result["msg"]
     assert "timeout of 0.5 s" in result["msg"]
     assert elapsed <= 0.5 * 2 + backoff_bound(1) + 1.0
     assert len(sim.requests()) == 2
@@ -60,7 +60,7 @@ def test_hanging_write_is_retried_then_reported_and_changes_nothing(sim, module)
     args = dict(ADMIN, url=sim.url, timeout=0.5, retries=1, keys=[{"id": 6, "type": "DND_TOGGLE"}], **FOOUSER)
     result = module(apio_phone_buttons.main, args)
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: PUT phone buttons failed: "), result["msg"]
+    assert result["msg"].startswith("user foouser (foo/foogroup): PUT phone buttons failed: "), result["msg"]
     assert "timeout of 0.5 s" in result["msg"]
     assert len(writes(sim.requests())) == 2  # the PUT and its one retry, both unanswered
     sim.faults(hang=False)
@@ -79,7 +79,7 @@ def test_one_hanging_user_in_a_batch_fails_alone(run_tasks, sim):
     assert result["counts"] == {"total": 3, "changed": 2, "unchanged": 0, "failed": 1}
     failed = [r for r in result["results"] if r["failed"]]
     assert [r["user"] for r in failed] == ["alice@sip.example.com"]
-    assert failed[0]["msg"].startswith("user alice@sip.example.com@foogroup: GET phone buttons failed: ")
+    assert failed[0]["msg"].startswith("user alice@sip.example.com (foo/foogroup): GET phone buttons failed: ")
     assert "timeout of 1.0 s" in failed[0]["msg"]
     assert "Traceback" not in run.output
     assert sorted(w["path"].split("/")[8] for w in writes(sim.requests())) == ["bob%2B1%40sip.example.com",

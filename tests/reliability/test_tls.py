@@ -35,8 +35,8 @@ def test_untrusted_certificate_fails_clearly_and_sends_nothing(https, tmp_path):
     # No CA given: the system's CAs do not know the throwaway CA. REQUESTS_CA_BUNDLE must not help either.
     run = make_runner(sim, tmp_path)(tasks({}, {}), env={"REQUESTS_CA_BUNDLE": "", "CURL_CA_BUNDLE": ""})
     assert run.rc == 0, run.output  # each task failed, and was ignored
-    for name, label, what in (("primary", "user foouser@foogroup", "APIO login"),
-                              ("buttons info", "user foouser@foogroup", "APIO login"),
+    for name, label, what in (("primary", "user foouser (foo/foogroup)", "APIO login"),
+                              ("buttons info", "user foouser (foo/foogroup)", "APIO login"),
                               ("softphone", "user jdoe (customer %s)" % CUSTOMER, "portal token request")):
         assert run.status(name) == "failed"
         msg = run.result(name)["msg"]
@@ -92,6 +92,6 @@ def test_http_url_to_an_https_server_fails_clearly(https, tmp_path, module):
     result = module(apio_primary_line_info.main, dict(ADMIN, url=sim.url.replace("https", "http"), retries=0,
                                                       timeout=5, **FOOUSER))
     assert result["failed"] is True
-    assert result["msg"].startswith("user foouser@foogroup: POST APIO login failed: "), result["msg"]
+    assert result["msg"].startswith("user foouser (foo/foogroup): POST APIO login failed: "), result["msg"]
     assert ADMIN["password"] not in result["msg"]
     assert sim.requests() == []

@@ -25,21 +25,21 @@ def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path
     assert buttons["check_mode"] is True
     assert buttons["counts"] == {"total": 6, "changed": 5, "unchanged": 0, "skipped": 1, "failed": 0}
     changes = {c["user_label"]: c for c in buttons["changes"]}
-    assert sorted(changes) == ["user alice@sip.example.com@foogroup", "user bob+1@sip.example.com@foogroup",
-                               "user carol@sip.example.com@othergroup", "user dave@sip.example.com@bargroup",
-                               "user foouser@foogroup"]
-    foouser = changes["user foouser@foogroup"]  # who, what, before, after
+    assert sorted(changes) == ["user alice@sip.example.com (foo/foogroup)", "user bob+1@sip.example.com (foo/foogroup)",
+                               "user carol@sip.example.com (foo/othergroup)", "user dave@sip.example.com (bar/bargroup)",
+                               "user foouser (foo/foogroup)"]
+    foouser = changes["user foouser (foo/foogroup)"]  # who, what, before, after
     assert "key 10 added: BLF 'Assistant' alice@sip.example.com" in foouser["changes"]
     assert {"id": 5, "type": "ONETOUCH", "label": "call boss", "parameter": "065432368"} in foouser["previous"]["buttons"]
     assert {"id": 9, "type": "DIRECT_CALL", "label": "Reception", "parameter": "1000"} in foouser["current"]["buttons"]
-    bob = changes["user bob+1@sip.example.com@foogroup"]  # the inventory's own template, with overrides
+    bob = changes["user bob+1@sip.example.com (foo/foogroup)"]  # the inventory's own template, with overrides
     assert [k["id"] for k in bob["current"]["buttons"]] == [1, 2, 3, 12]
-    assert buttons["skipped"] == ["user basic@sip.example.com@foogroup: template 'standard' has no layout for phone "
+    assert buttons["skipped"] == ["user basic@sip.example.com (foo/foogroup): template 'standard' has no layout for phone "
                                   "type 'Generic SIP Phone' (it has: Polycom-VVX-300, Telenet-Panasonic-KX-HDV230, "
                                   "Yealink-T46S)"]
     assert markdown.startswith("## Phone buttons: 5 users would change\n")
     # Grouped by change, the user's own values as placeholders; skipped users before the changes.
-    assert ("| 2 | 1: user foouser@foogroup | Telenet-Panasonic-KX-HDV230 (template standard) | "
+    assert ("| 2 | 1: user foouser (foo/foogroup) | Telenet-Panasonic-KX-HDV230 (template standard) | "
             "key 1 added: LINE 'Line' {user}<br>") in markdown
     assert "key 10 added: BLF 'Assistant' {assistant} |" in markdown
     assert markdown.index("### Skipped (1)") < markdown.index("### Changes: 5 users in 5 groups")
@@ -48,9 +48,9 @@ def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path
 
     primary, markdown = report(plan, "primary_line")
     assert primary["counts"] == {"total": 4, "changed": 4, "unchanged": 0, "failed": 0}
-    assert ("| 1 | 3: user foouser@foogroup, user alice@sip.example.com@foogroup, user bob+1@sip.example.com@foogroup "
+    assert ("| 1 | 3: user foouser (foo/foogroup), user alice@sip.example.com (foo/foogroup), user bob+1@sip.example.com (foo/foogroup) "
             "| - | primary line port false -> true |") in markdown
-    assert "| 2 | 1: user dave@sip.example.com@bargroup | - | primary line port true -> false |" in markdown
+    assert "| 2 | 1: user dave@sip.example.com (bar/bargroup) | - | primary line port true -> false |" in markdown
 
     softphones, markdown = report(plan, "softphones")
     assert softphones["counts"]["changed"] == 1
@@ -95,6 +95,6 @@ def test_drift_after_a_manual_change_names_the_user(playbook, sim, tmp_path):
     assert run.rc != 0
     assert "drift: 1 of 6 users differ" in run.output
     data, markdown = report(tmp_path / "plan", "phone_buttons")
-    assert [c["user_label"] for c in data["changes"]] == ["user carol@sip.example.com@othergroup"]
+    assert [c["user_label"] for c in data["changes"]] == ["user carol@sip.example.com (foo/othergroup)"]
     assert data["changes"][0]["changes"] == ["key 9 added: DIRECT_CALL 'Reception' 2000"]
     assert writes(sim) == []

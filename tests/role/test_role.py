@@ -62,7 +62,7 @@ def test_on_missing_fail_stops_before_any_write(playbook, sim):
     run = playbook(role_play(SEED_USERS, phone_buttons_on_missing="fail"))
     assert run.rc != 0
     assert "nothing was written" in run.output
-    assert "user nophone@foogroup" in run.output and "has no phone" in run.output
+    assert "user nophone (foo/foogroup)" in run.output and "has no phone" in run.output
     assert "template 'standard' has no layout for phone type 'Generic SIP Phone'" in run.output
     assert writes(sim) == []
 
@@ -72,7 +72,7 @@ def test_unknown_user_and_unrenderable_layout_stop_before_any_write(playbook, si
              {"user": "carol@sip.example.com", "group": "othergroup", "keys": [{"id": 3, "parameter": "{{ '{{' }} nope }}"}]}]
     run = playbook(role_play(users))
     assert run.rc != 0
-    assert "user ghost@foogroup" in run.output and "user not found" in run.output
+    assert "user ghost (foo/foogroup)" in run.output and "user not found" in run.output
     assert "key 3 parameter: 'nope' is undefined" in run.output
     assert writes(sim) == []
 
@@ -87,7 +87,7 @@ def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
     run = playbook(play)
     assert run.rc != 0
     assert ("nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
-            "user alice@sip.example.com@foogroup: key 1: type 'ONETOUCH' is not available on phone type "
+            "user alice@sip.example.com (foo/foogroup): key 1: type 'ONETOUCH' is not available on phone type "
             "'Yealink-T46S'") in run.output
     assert writes(sim) == []
     result = run.fact("phone_buttons_result")
@@ -99,7 +99,7 @@ def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
     skip = playbook(role_play(users, phone_buttons_template="strict", phone_buttons_templates=templates,
                               phone_buttons_on_invalid="skip"))
     assert skip.rc != 0
-    assert "user alice@sip.example.com@foogroup: key 1: type 'ONETOUCH'" in skip.output
+    assert "user alice@sip.example.com (foo/foogroup): key 1: type 'ONETOUCH'" in skip.output
     assert keys_of(sim, "foo", "foogroup", "foouser") == {1: ("ONETOUCH", "Boss", "065432368")}
     assert keys_of(sim, "foo", "foogroup", "alice@sip.example.com")[3] == ("BLF", "Bob", "bob+1@sip.example.com")
 

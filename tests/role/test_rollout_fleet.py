@@ -152,8 +152,8 @@ def test_an_invalid_user_on_another_phone_type_blocks_every_write(fleet, tmp_pat
     play = role_play(users, phone_buttons_tenant=TENANT, phone_buttons_group=GROUP, phone_buttons_template="desk",
                      phone_buttons_templates=templates, phone_buttons_chunk_size=500)
     expected_msg = ("nothing was written: 1 of 1201 users not valid, 1200 users that differ held back: "
-                    "user %s@%s: key 20: id 20 is not a programmable key of phone type 'Yealink-T46S' (keys 1 to 16)"
-                    % (yealink_user, GROUP))
+                    "user %s (%s/%s): key 20: id 20 is not a programmable key of phone type 'Yealink-T46S' (keys 1 "
+                    "to 16)" % (yealink_user, TENANT, GROUP))
 
     outcomes = {}
     for check in (False, True):

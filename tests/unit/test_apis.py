@@ -87,7 +87,13 @@ def test_user_routes():
 # -- how messages name a user ----------------------------------------------------------------------
 
 def test_labels():
-    assert APIO.label(dict(tenant="foo", group="foogroup", user="foouser")) == "user foouser@foogroup"
+    assert APIO.label(dict(tenant="foo", group="foogroup", user="foouser")) == "user foouser (foo/foogroup)"
+    # A SIP URI user id stays one readable address; the tenant and group are told apart from it.
+    assert APIO.label(dict(tenant="foo", group="foogroup", user="alice@sip.example.com")) == (
+        "user alice@sip.example.com (foo/foogroup)")
+    # A batch item without a tenant (not valid) is still named by what it has.
+    assert APIO.label(dict(tenant=None, group="foogroup", user="bob")) == "user bob (foogroup)"
+    assert APIO.label(dict(user="bob")) == "user bob"
     assert PORTAL.label(dict(customer=CUSTOMER, user="jdoe", account=None)) == "user jdoe (customer %s)" % CUSTOMER
 
 

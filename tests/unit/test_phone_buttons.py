@@ -316,7 +316,7 @@ def test_seed_example_sends_the_documented_put_body(server, apio, run_module):
     changes = ["key 4 label 'history' -> 'c. history'", "key 5 label 'call boss' -> 'call chief'"]
     assert result["changed"] is True
     assert result["changes"] == changes
-    assert result["msg"] == "user foouser@foogroup: " + "; ".join(changes)
+    assert result["msg"] == "user foouser (foo/foogroup): " + "; ".join(changes)
     assert result["previous"] == {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}
     assert result["current"]["buttons"] == [
         {"id": 4, "type": "CALLLOG", "label": "c. history", "parameter": ""},
@@ -355,7 +355,7 @@ def test_invalid_keys_fail_before_any_write(server, apio, run_module):
     args = dict(apio.args, tenant="foo", group="foogroup", user="foouser",
                 keys=[{"id": 5, "type": "ONETOUCH", "label": "boss"}])
     result = run_module(apio_phone_buttons.main, args)
-    assert result == {"failed": True, "msg": "user foouser@foogroup: key 5: type ONETOUCH needs a parameter "
+    assert result == {"failed": True, "msg": "user foouser (foo/foogroup): key 5: type ONETOUCH needs a parameter "
                                              "(PhoneNumber)",
                       "previous": {"device_type": HDV230, "device_name": "DP_foouser", "buttons": SEED_KEYS}}
     assert server.sent("PUT") == []

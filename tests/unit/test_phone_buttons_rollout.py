@@ -119,7 +119,7 @@ def put_bodies(server):
 
 
 def entry(user, group="foogroup", **fields):
-    base = {"tenant": "foo", "group": group, "user": user, "user_label": "user %s@%s" % (user, group)}
+    base = {"tenant": "foo", "group": group, "user": user, "user_label": "user %s (foo/%s)" % (user, group)}
     base.update(fields)
     return base
 
@@ -158,11 +158,11 @@ def test_each_user_gets_the_layout_of_their_phone_type_rendered_for_them(server,
         "counts": {"total": 2, "changed": 2, "failed": 0, "skipped": 0, "unchanged": 0},
         "results": [
             entry("alice", failed=False, changed=True, changes=alice_changes,
-                  msg="user alice@foogroup: " + "; ".join(alice_changes),
+                  msg="user alice (foo/foogroup): " + "; ".join(alice_changes),
                   previous={"device_type": HDV230, "device_name": "DP_alice", "buttons": SEED_KEYS},
                   current={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice}),
             entry("bob", failed=False, changed=True, changes=bob_changes,
-                  msg="user bob@foogroup: " + "; ".join(bob_changes),
+                  msg="user bob (foo/foogroup): " + "; ".join(bob_changes),
                   previous={"device_type": "Small Phone", "device_name": "DP_bob", "buttons": []},
                   current={"device_type": "Small Phone", "device_name": "DP_bob", "buttons": bob}),
         ]}
@@ -188,11 +188,11 @@ def test_the_single_form(server, apio):
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", user="alice"), diff=True)
     assert result == {
         "changed": True, "failed": False,
-        "msg": "user alice@foogroup: key 1 added: LINE '' alice; key 2 added: DIRECT_CALL 'Reception' 1000",
+        "msg": "user alice (foo/foogroup): key 1 added: LINE '' alice; key 2 added: DIRECT_CALL 'Reception' 1000",
         "changes": ["key 1 added: LINE '' alice", "key 2 added: DIRECT_CALL 'Reception' 1000"],
         "previous": {"device_type": HDV230, "device_name": "DP_alice", "buttons": []},
         "current": {"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()},
-        "diff": {"before_header": "user alice@foogroup", "after_header": "user alice@foogroup",
+        "diff": {"before_header": "user alice (foo/foogroup)", "after_header": "user alice (foo/foogroup)",
                  "before": {"device_type": HDV230, "buttons": {}},
                  "after": {"device_type": HDV230, "buttons": {"01": "LINE '' alice",
                                                               "02": "DIRECT_CALL 'Reception' 1000"}}}}
@@ -252,8 +252,8 @@ def test_check_apply_and_the_steady_state(server, apio):
     check = rollout(args, check=True, diff=True)
     assert (check["changed"], check["counts"]) == (True, {"total": 3, "changed": 3, "failed": 0, "skipped": 0,
                                                           "unchanged": 0})
-    assert [d["before_header"] for d in check["diff"]] == ["user alice@foogroup", "user bob@foogroup",
-                                                           "user carol@foogroup"]
+    assert [d["before_header"] for d in check["diff"]] == ["user alice (foo/foogroup)", "user bob (foo/foogroup)",
+                                                           "user carol (foo/foogroup)"]
     assert check["results"][2]["current"]["buttons"] == alice_keys(user="carol")
     assert puts(server) == []  # check mode writes nothing
 
@@ -274,7 +274,7 @@ def test_check_apply_and_the_steady_state(server, apio):
 def test_return_unchanged_lists_the_steady_users(server, apio):
     apio.add("alice", keys=alice_keys())
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice"}], return_unchanged=True))
-    assert result["results"] == [entry("alice", failed=False, changed=False, changes=[], msg="user alice@foogroup: no change",
+    assert result["results"] == [entry("alice", failed=False, changed=False, changes=[], msg="user alice (foo/foogroup): no change",
                                        previous={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()},
                                        current={"device_type": HDV230, "device_name": "DP_alice", "buttons": alice_keys()})]
     assert server.sent() == [("GET", BUTTONS.format("foogroup", "alice"))]
@@ -296,9 +296,9 @@ def test_a_user_without_a_phone_in_the_group_listing_is_skipped(server, apio):
     skipped = dict(failed=False, changed=False, skipped="no_phone", status="no_phone", template="standard",
                    device_type=None)
     assert result["results"] == [
-        entry("carol", msg="user carol@foogroup: has no phone", reason="user carol@foogroup: has no phone", **skipped),
+        entry("carol", msg="user carol (foo/foogroup): has no phone", reason="user carol (foo/foogroup): has no phone", **skipped),
         result["results"][1],
-        entry("dave", msg="user dave@foogroup: has no phone", reason="user dave@foogroup: has no phone", **skipped),
+        entry("dave", msg="user dave (foo/foogroup): has no phone", reason="user dave (foo/foogroup): has no phone", **skipped),
     ]
     assert result["results"][1]["user"] == "alice"
     assert (result["changed"], result["failed"], result["msg"]) == (True, False, "3 users: 1 changed, 0 unchanged, 2 skipped")
@@ -339,7 +339,7 @@ def test_the_single_form_of_a_skipped_user(server, apio, device_type):
     else:
         apio.add_without_phone("carol")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", user="carol"))
-    message = "user carol@foogroup: " + ("has no phone" if device_type is None else NO_LAYOUT)
+    message = "user carol (foo/foogroup): " + ("has no phone" if device_type is None else NO_LAYOUT)
     assert (result["changed"], result["failed"], result["msg"]) == (False, False, message)
     assert puts(server) == []
 
@@ -355,12 +355,12 @@ def test_an_unknown_user_is_invalid_and_blocks_every_write(server, apio):
                              ("GET", BUTTONS.format("foogroup", "carol"))]
     assert result["failed"] is True
     assert result["msg"] == (nothing_written(1, 3)
-                             + "user ghost@foogroup: " + NOT_FOUND_MSG)
+                             + "user ghost (foo/foogroup): " + NOT_FOUND_MSG)
     assert result["counts"] == {"total": 3, "changed": 0, "failed": 1, "skipped": 1, "unchanged": 0, "not_written": 1}
     assert result["results"][1] == entry("ghost", failed=True, changed=False, invalid=True, status=404,
-                                         msg="user ghost@foogroup: " + NOT_FOUND_MSG)
+                                         msg="user ghost (foo/foogroup): " + NOT_FOUND_MSG)
     assert result["results"][0]["blocked"] is True
-    assert result["results"][0]["msg"] == ("user alice@foogroup: not written (another user is not valid): "
+    assert result["results"][0]["msg"] == ("user alice (foo/foogroup): not written (another user is not valid): "
                                            "key 1 added: LINE '' alice; key 2 added: DIRECT_CALL 'Reception' 1000")
     assert result["results"][2]["skipped"] == "no_phone"
 
@@ -370,7 +370,7 @@ def test_a_user_without_a_phone_in_another_group_s_listing_is_unknown(server, ap
     apio.members[("foo", "foogroup")] = ["alice"]
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "carol"}]))
     assert result["results"] == [entry("carol", failed=True, changed=False, invalid=True, status=404,
-                                       msg="user carol@foogroup: GET phone buttons failed: HTTP 404: "
+                                       msg="user carol (foo/foogroup): GET phone buttons failed: HTTP 404: "
                                            "the user has no phone linked to him")]
 
 
@@ -387,7 +387,7 @@ def test_a_group_that_cannot_be_listed_makes_the_user_unknown(server, apio, answ
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "carol"}]))
     assert result["failed"] is True
     assert result["results"] == [entry("carol", failed=True, changed=False, invalid=True, status=404,
-                                       msg="user carol@foogroup: GET phone buttons failed: HTTP 404: "
+                                       msg="user carol (foo/foogroup): GET phone buttons failed: HTTP 404: "
                                            "the user has no phone linked to him")]
 
 
@@ -405,9 +405,9 @@ def test_on_missing_fail_makes_a_user_without_a_phone_invalid(server, apio):
                           batch=[{"user": "alice"}, {"user": "carol"}]))
     assert puts(server) == []
     assert result["msg"] == (nothing_written(1, 2)
-                             + "user carol@foogroup: has no phone")
+                             + "user carol (foo/foogroup): has no phone")
     assert result["results"][1] == entry("carol", failed=True, changed=False, invalid=True, status=None,
-                                         msg="user carol@foogroup: has no phone")
+                                         msg="user carol (foo/foogroup): has no phone")
     assert result["counts"] == {"total": 2, "changed": 0, "failed": 1, "skipped": 0, "unchanged": 0, "not_written": 1}
 
 
@@ -423,7 +423,7 @@ def test_a_phone_type_without_a_layout_is_skipped(server, apio):
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "gina"}, {"user": "alice"}]))
     assert result["results"][0] == entry(
         "gina", failed=False, changed=False, skipped="no_template", status="no_template", template="standard",
-        device_type="Generic SIP Phone", msg="user gina@foogroup: " + NO_LAYOUT, reason="user gina@foogroup: " + NO_LAYOUT)
+        device_type="Generic SIP Phone", msg="user gina (foo/foogroup): " + NO_LAYOUT, reason="user gina (foo/foogroup): " + NO_LAYOUT)
     assert (result["failed"], result["msg"]) == (False, "2 users: 1 changed, 0 unchanged, 1 skipped")
     assert result["counts"] == {"total": 2, "changed": 1, "failed": 0, "skipped": 1, "unchanged": 0}
     assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
@@ -438,9 +438,9 @@ def test_on_missing_fail_makes_a_phone_type_without_a_layout_invalid(server, api
     assert puts(server) == []
     assert result["failed"] is True
     assert result["msg"] == (nothing_written(1, 2)
-                             + "user gina@foogroup: " + NO_LAYOUT)
+                             + "user gina (foo/foogroup): " + NO_LAYOUT)
     assert result["results"][0] == entry("gina", failed=True, changed=False, invalid=True, status=None,
-                                         msg="user gina@foogroup: " + NO_LAYOUT,
+                                         msg="user gina (foo/foogroup): " + NO_LAYOUT,
                                          previous={"device_type": "Generic SIP Phone", "device_name": "DP_gina",
                                                    "buttons": []})
 
@@ -452,7 +452,7 @@ def test_an_unknown_template_is_invalid(server, apio):
                                                                             {"user": "bob", "template": "premium"}]))
     assert puts(server) == []
     assert result["msg"] == (nothing_written(1, 2)
-                             + "user bob@foogroup: template 'premium' does not exist (templates: minimal, standard)")
+                             + "user bob (foo/foogroup): template 'premium' does not exist (templates: minimal, standard)")
     assert result["results"][1]["invalid"] is True
 
 
@@ -463,9 +463,9 @@ def test_a_rendering_error_is_invalid_and_names_the_key_and_the_field(server, ap
                           batch=[{"user": "alice", "vars": {"reception": "1000"}}, {"user": "bob"}]))
     assert puts(server) == []
     assert result["msg"] == (nothing_written(1, 2)
-                             + "user bob@foogroup: key 2 parameter: 'reception' is undefined")
+                             + "user bob (foo/foogroup): key 2 parameter: 'reception' is undefined")
     assert result["results"][1] == entry("bob", failed=True, changed=False, invalid=True, status=None,
-                                         msg="user bob@foogroup: key 2 parameter: 'reception' is undefined",
+                                         msg="user bob (foo/foogroup): key 2 parameter: 'reception' is undefined",
                                          previous={"device_type": HDV230, "device_name": "DP_bob", "buttons": []})
 
 
@@ -483,7 +483,7 @@ def test_a_layout_the_phone_type_refuses_is_invalid(server, apio, override, mess
     apio.add("alice")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice", "keys": [override]}]))
     assert puts(server) == []
-    assert result["results"][0]["msg"] == "user alice@foogroup: " + message
+    assert result["results"][0]["msg"] == "user alice (foo/foogroup): " + message
     assert result["results"][0]["invalid"] is True
 
 
@@ -492,7 +492,7 @@ def test_a_python_error_while_rendering_is_invalid(server, apio):
     templates = {"t": {HDV230: [{"id": 2, "type": "DIRECT_CALL", "label": "R", "parameter": "{{ reception + 1 }}"}]}}
     result = rollout(dict(apio.args, templates=templates, template="t", tenant="foo", group="foogroup",
                           batch=[{"user": "alice"}]))
-    assert result["results"][0]["msg"] == ('user alice@foogroup: key 2 parameter: '
+    assert result["results"][0]["msg"] == ('user alice (foo/foogroup): key 2 parameter: '
                                            'can only concatenate str (not "int") to str')
     assert puts(server) == []
 
@@ -506,8 +506,8 @@ def test_on_invalid_skip_writes_the_valid_users(server, apio):
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=batch, on_invalid="skip"))
     assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
     assert result["failed"] is True and result["changed"] is True
-    assert result["msg"] == ("2 of 4 users failed (1 changed, 0 unchanged): user ghost@foogroup: " + NOT_FOUND_MSG
-                             + "; user bob@foogroup: key 2 parameter: 'nope' is undefined")
+    assert result["msg"] == ("2 of 4 users failed (1 changed, 0 unchanged): user ghost (foo/foogroup): " + NOT_FOUND_MSG
+                             + "; user bob (foo/foogroup): key 2 parameter: 'nope' is undefined")
     assert result["counts"] == {"total": 4, "changed": 1, "failed": 2, "skipped": 1, "unchanged": 0}
 
 
@@ -518,7 +518,7 @@ def test_the_report_lists_the_skipped_users(server, apio, tmp_path):
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice"}, {"user": "carol"}],
                           report=str(report)), check=True)
     written = json.loads(report.read_text())
-    assert written["skipped"] == ["user carol@foogroup: has no phone"]
+    assert written["skipped"] == ["user carol (foo/foogroup): has no phone"]
     assert written["counts"] == result["counts"] == {"total": 2, "changed": 1, "failed": 0, "skipped": 1, "unchanged": 0}
     assert written["check_mode"] is True
     assert [e["user"] for e in written["changes"]] == ["alice"]

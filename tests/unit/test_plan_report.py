@@ -20,7 +20,7 @@ def entry(user, device_type=HDV, assistant=None, template="standard", group="foo
         after.append(key(10, "BLF", "Assistant", assistant))
         changes.append("key 10 added: BLF 'Assistant' %s" % assistant)
         variables["assistant"] = assistant
-    return {"tenant": "foo", "group": group, "user": user, "user_label": "user %s@%s" % (user, group),
+    return {"tenant": "foo", "group": group, "user": user, "user_label": "user %s (foo/%s)" % (user, group),
             "changed": True, "failed": False, "changes": changes, "template": template, "vars": variables,
             "previous": {"device_type": device_type, "device_name": "DP_" + user, "buttons": before},
             "current": {"device_type": device_type, "device_name": "DP_" + user, "buttons": after}}
@@ -45,7 +45,7 @@ def test_users_with_the_same_change_but_their_own_values_are_one_group():
                                     "key 10 added: BLF 'Assistant' {assistant}"]
     assert groups[0]["after"][0] == key(1, "LINE", "Line", "{user}")
     assert groups[0]["changed_ids"] == [4, 5, 10]
-    assert groups[0]["users"][:2] == ["user u0000@sip.example.com@foogroup", "user u0001@sip.example.com@foogroup"]
+    assert groups[0]["users"][:2] == ["user u0000@sip.example.com (foo/foogroup)", "user u0001@sip.example.com (foo/foogroup)"]
     assert groups[0]["templates"] == ["standard"]
 
 
@@ -57,16 +57,16 @@ def test_a_different_value_that_is_not_the_user_s_own_makes_another_group():
 
 def test_the_markdown_names_the_groups_failed_and_skipped_users():
     model = plan_report.build(report([entry("u%d@sip.example.com" % n) for n in range(3)],
-                                     failed=["user ghost@foogroup: GET phone buttons failed: HTTP 404: user not found"],
-                                     skipped=["user nophone@foogroup: has no phone"]), "Phone buttons")
+                                     failed=["user ghost (foo/foogroup): GET phone buttons failed: HTTP 404: user not found"],
+                                     skipped=["user nophone (foo/foogroup): has no phone"]), "Phone buttons")
     text, left_out = plan_report.markdown(model, detail=["phone_buttons.json", "phone_buttons.html"])
 
     assert left_out == 0
     assert text.startswith("## Phone buttons: 3 users would change\n\nDry run (check mode): nothing was written.\n"
                            "5 users: 3 would change, 0 unchanged, 1 skipped, 1 failed.\n")
     assert text.index("### Failed (1)") < text.index("### Skipped (1)") < text.index("### Changes")
-    assert ("| 1 | 3: user u0@sip.example.com@foogroup, user u1@sip.example.com@foogroup, "
-            "user u2@sip.example.com@foogroup | %s (template standard) | key 4 added: REDIAL 'Redial'<br>" % HDV) in text
+    assert ("| 1 | 3: user u0@sip.example.com (foo/foogroup), user u1@sip.example.com (foo/foogroup), "
+            "user u2@sip.example.com (foo/foogroup) | %s (template standard) | key 4 added: REDIAL 'Redial'<br>" % HDV) in text
     assert text.endswith("Every user's detail (before, after): `phone_buttons.json` and `phone_buttons.html`.\n")
 
 
@@ -77,13 +77,13 @@ def test_ten_thousand_users_that_all_differ_still_fit_a_github_comment():
         item = entry("u%05d@sip.example.com" % n)
         item["changes"] = ["key 4 added: REDIAL 'Redial %d'" % n]
         entries.append(item)
-    failed = ["user f%04d@foogroup: GET phone buttons failed: HTTP 404: user not found" % n for n in range(2000)]
+    failed = ["user f%04d (foo/foogroup): GET phone buttons failed: HTTP 404: user not found" % n for n in range(2000)]
     model = plan_report.build(report(entries, failed=failed), "Phone buttons")
     text, left_out = plan_report.markdown(model, detail=["phone_buttons.json"])
 
     assert len(text) <= plan_report.GITHUB_COMMENT_LIMIT
     assert text.index("### Failed (2,000)") < text.index("### Changes: 10,000 users in 10,000 groups")
-    assert "- user f0000@foogroup: GET phone buttons failed" in text
+    assert "- user f0000 (foo/foogroup): GET phone buttons failed" in text
     assert "more: see `phone_buttons.json`" in text
     assert 0 < left_out < 10000
     assert ("%s groups of %s users left out here." % (format(left_out, ","), format(left_out, ","))) in text
@@ -94,7 +94,7 @@ def test_ten_thousand_users_of_one_template_read_as_a_few_groups():
     text, left_out = plan_report.markdown(plan_report.build(report(entries), "Phone buttons"))
     assert left_out == 0
     assert "### Changes: 10,000 users in 2 groups" in text
-    assert "| 1 | 5,000: user u00000@sip.example.com@foogroup" in text and "and 4,995 more |" in text
+    assert "| 1 | 5,000: user u00000@sip.example.com (foo/foogroup)" in text and "and 4,995 more |" in text
     assert len(text) < 3000
 
 

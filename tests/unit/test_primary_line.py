@@ -23,7 +23,7 @@ def test_primary_line_read_desired_write(server, clients):
     assert line.write(PL_PARAMS, before, after) == {"primary": True}
     assert server.sent() == [("GET", PRIMARY.format("foouser")), ("PUT", PRIMARY.format("foouser"))]
     assert server.requests[1].json == {"primaryLinePort": True}
-    assert line.label(PL_PARAMS) == "user foouser@foogroup"
+    assert line.label(PL_PARAMS) == "user foouser (foo/foogroup)"
 
 
 @pytest.mark.parametrize("body", [{"primaryLinePort": "false"}, {}, [], {"primaryLinePort": 0}])
@@ -44,10 +44,10 @@ def test_primary_line_four_steps(server, apio, run_module):
 
     check = run_module(apio_primary_line.main, args, check=True, diff=True)
     assert check == {
-        "changed": True, "failed": False, "msg": "user giulio@sip.netaxis.be@foogroup: primary line port false -> true",
+        "changed": True, "failed": False, "msg": "user giulio@sip.netaxis.be (foo/foogroup): primary line port false -> true",
         "changes": ["primary line port false -> true"], "previous": {"primary": False}, "current": {"primary": True},
-        "diff": {"before_header": "user giulio@sip.netaxis.be@foogroup",
-                 "after_header": "user giulio@sip.netaxis.be@foogroup",
+        "diff": {"before_header": "user giulio@sip.netaxis.be (foo/foogroup)",
+                 "after_header": "user giulio@sip.netaxis.be (foo/foogroup)",
                  "before": {"primary": False}, "after": {"primary": True}}}
     assert server.sent() == [("GET", path)]  # check mode: no PUT
 
@@ -58,16 +58,16 @@ def test_primary_line_four_steps(server, apio, run_module):
 
     again = run_module(apio_primary_line.main, args, check=True)
     assert (again["changed"], again["msg"], again["changes"]) == (
-        False, "user giulio@sip.netaxis.be@foogroup: no change", [])
+        False, "user giulio@sip.netaxis.be (foo/foogroup): no change", [])
     last = run_module(apio_primary_line.main, args)
     assert last["changed"] is False
     assert len(server.sent("PUT")) == 1
 
 
 @pytest.mark.parametrize("user, message", [
-    ("nophone", "user nophone@foogroup: GET primary line port failed: HTTP 404: the user has no phone linked to him"),
-    ("ghost", "user ghost@foogroup: GET primary line port failed: HTTP 404: user not found"),
-    ("generic", ("user generic@foogroup: GET primary line port failed: HTTP 400: 2: INVALID_PARAMETERS, "
+    ("nophone", "user nophone (foo/foogroup): GET primary line port failed: HTTP 404: the user has no phone linked to him"),
+    ("ghost", "user ghost (foo/foogroup): GET primary line port failed: HTTP 404: user not found"),
+    ("generic", ("user generic (foo/foogroup): GET primary line port failed: HTTP 400: 2: INVALID_PARAMETERS, "
                  "This Phone Type does not supports primary line port setting")),
 ])
 def test_primary_line_failures_name_the_user_the_status_and_the_api_message(server, apio, run_module, user, message):

@@ -49,8 +49,8 @@ def test_batch_with_an_invalid_user_writes_nothing(server, apio, run_module):
              {"user": "invalid", "keys": [{"id": 30, "type": "CALLLOG"}]}]
     result = run_module(apio_phone_buttons.main, _batch_args(apio, batch))
 
-    ghost = "user ghost@foogroup: GET phone buttons failed: HTTP 404: user not found"
-    invalid = ("user invalid@foogroup: key 30: id 30 is not a programmable key of phone type "
+    ghost = "user ghost (foo/foogroup): GET phone buttons failed: HTTP 404: user not found"
+    invalid = ("user invalid (foo/foogroup): key 30: id 30 is not a programmable key of phone type "
                "'Telenet-Panasonic-KX-HDV230' (keys 1 to 24)")
     assert result["failed"] is True
     assert result["changed"] is False
@@ -58,14 +58,14 @@ def test_batch_with_an_invalid_user_writes_nothing(server, apio, run_module):
     assert result["msg"] == (f"nothing was written: 2 of 4 users not valid, 1 user that differs held back: "
                              f"{ghost}; {invalid}")
     assert [(r["user"], r["changed"], r["failed"], r["msg"]) for r in result["results"]] == [
-        ("changer", False, False, "user changer@foogroup: not written (another user is not valid): "
+        ("changer", False, False, "user changer (foo/foogroup): not written (another user is not valid): "
                                   "key 4 label 'history' -> 'calls'"),
         ("ghost", False, True, ghost),
         ("invalid", False, True, invalid)]
     assert result["results"][0]["blocked"] is True
     assert result["results"][0]["tenant"] == "foo"
     assert result["results"][0]["group"] == "foogroup"
-    assert result["results"][0]["user_label"] == "user changer@foogroup"
+    assert result["results"][0]["user_label"] == "user changer (foo/foogroup)"
     assert (result["results"][1]["status"], result["results"][1]["invalid"]) == (404, True)
     assert "previous" not in result["results"][1]  # the read failed: nothing to show
     assert server.sent("PUT") == []
@@ -79,7 +79,7 @@ def test_batch_on_invalid_skip_writes_the_valid_users(server, apio, run_module):
     assert result["failed"] is True
     assert result["changed"] is True
     assert result["counts"] == {"total": 3, "changed": 1, "unchanged": 0, "failed": 2}
-    assert result["msg"].startswith("2 of 3 users failed (1 changed, 0 unchanged): user ghost@foogroup: ")
+    assert result["msg"].startswith("2 of 3 users failed (1 changed, 0 unchanged): user ghost (foo/foogroup): ")
     # Every read and validation comes before the first write.
     assert server.sent("PUT") == [("PUT", BUTTONS.format("changer"))]
     methods = [m for m, unused_path in server.sent()]
@@ -96,10 +96,10 @@ def test_batch_return_unchanged_and_success_message(server, apio, run_module):
     assert result["msg"] == "3 users: 2 changed, 1 unchanged"
     assert result["counts"] == {"total": 3, "changed": 2, "unchanged": 1, "failed": 0}
     assert [(r["user"], r["changed"], r["msg"]) for r in result["results"]] == [
-        ("a", True, "user a@foogroup: key 4 label 'history' -> 'calls'"),
-        ("b", False, "user b@foogroup: no change"),
-        ("c", True, "user c@foogroup: key 4 label 'history' -> 'calls'")]
-    assert [d["before_header"] for d in result["diff"]] == ["user a@foogroup", "user c@foogroup"]
+        ("a", True, "user a (foo/foogroup): key 4 label 'history' -> 'calls'"),
+        ("b", False, "user b (foo/foogroup): no change"),
+        ("c", True, "user c (foo/foogroup): key 4 label 'history' -> 'calls'")]
+    assert [d["before_header"] for d in result["diff"]] == ["user a (foo/foogroup)", "user c (foo/foogroup)"]
     assert sorted(server.sent("PUT")) == [("PUT", BUTTONS.format("a")), ("PUT", BUTTONS.format("c"))]
     assert [(m, p) for m, p in server.sent() if p == PHONE_TYPE] == [("GET", PHONE_TYPE)]  # read once
 
@@ -119,7 +119,7 @@ def test_batch_write_failure_is_listed_and_the_others_are_written(server, apio, 
     apio.put_errors["b"] = (400, {"errors": [{"message": "device is locked"}]})
     result = run_module(apio_phone_buttons.main, _batch_args(apio, [{"user": u} for u in "abc"], parallel=1))
     assert result["counts"] == {"total": 3, "changed": 2, "unchanged": 0, "failed": 1}
-    assert result["msg"] == ("1 of 3 users failed (2 changed, 0 unchanged): user b@foogroup: PUT phone buttons "
+    assert result["msg"] == ("1 of 3 users failed (2 changed, 0 unchanged): user b (foo/foogroup): PUT phone buttons "
                              "failed: HTTP 400: device is locked")
     assert server.sent("PUT") == [("PUT", BUTTONS.format(u)) for u in "abc"]
     failed = result["results"][1]
@@ -145,7 +145,7 @@ def test_batch_item_with_a_bad_value_is_named(server, apio, run_module):
     result = run_module(apio_phone_buttons.main, _batch_args(apio, [{"user": "a"}, {"user": "b", "purge": "maybe"}]))
     assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "not_written": 1}
     message = result["results"][1]["msg"]
-    assert message.startswith("user b@foogroup (batch[1]): ")
+    assert message.startswith("user b (foo/foogroup) (batch[1]): ")
     assert "purge" in message
     assert ("GET", BUTTONS.format("b")) not in server.sent()
 
@@ -153,14 +153,14 @@ def test_batch_item_with_a_bad_value_is_named(server, apio, run_module):
 def test_batch_item_with_an_unknown_option_says_unsupported(server, apio, run_module):
     apio.add("a", keys=SEED_KEYS)
     result = run_module(apio_phone_buttons.main, _batch_args(apio, [{"user": "a", "colour": "red"}]))
-    assert result["results"][0]["msg"].startswith("user a@foogroup (batch[0]): unsupported parameters: colour")
+    assert result["results"][0]["msg"].startswith("user a (foo/foogroup) (batch[0]): unsupported parameters: colour")
 
 
 # -- the info form ---------------------------------------------------------------------------------
 
 def test_info_single_failure(server, apio, run_module):
     result = run_module(apio_primary_line_info.main, dict(apio.args, tenant="foo", group="foogroup", user="ghost"))
-    assert result == {"failed": True, "msg": "user ghost@foogroup: GET primary line port failed: HTTP 404: "
+    assert result == {"failed": True, "msg": "user ghost (foo/foogroup): GET primary line port failed: HTTP 404: "
                                              "user not found"}
 
 
@@ -175,11 +175,11 @@ def test_info_batch_lists_every_user_and_fails_on_any_failure(server, apio, run_
     failed = run_module(apio_primary_line_info.main, dict(apio.args, tenant="foo", group="foogroup",
                                                           batch=[{"user": "a"}, {"user": "ghost"}]))
     assert failed["failed"] is True
-    assert failed["msg"] == ("1 of 2 users failed: user ghost@foogroup: GET primary line port failed: HTTP 404: "
+    assert failed["msg"] == ("1 of 2 users failed: user ghost (foo/foogroup): GET primary line port failed: HTTP 404: "
                              "user not found")
     assert failed["results"][1] == {"tenant": "foo", "group": "foogroup", "user": "ghost", "failed": True,
                                     "status": 404,
-                                    "msg": "user ghost@foogroup: GET primary line port failed: HTTP 404: "
+                                    "msg": "user ghost (foo/foogroup): GET primary line port failed: HTTP 404: "
                                            "user not found"}
     assert server.sent("PUT") == []
 
@@ -188,7 +188,7 @@ def test_info_batch_lists_every_user_and_fails_on_any_failure(server, apio, run_
 
 def test_single_form_missing_option_fails_before_any_request(server, apio, run_module):
     result = run_module(apio_phone_buttons.main, dict(apio.args, tenant="foo", group="foogroup", user="foouser"))
-    assert result == {"failed": True, "msg": "user foouser@foogroup (options): missing required arguments: keys"}
+    assert result == {"failed": True, "msg": "user foouser (foo/foogroup) (options): missing required arguments: keys"}
     assert server.requests == []
 
 

@@ -61,7 +61,7 @@ def test_phone_buttons_dry_run_held_back_by_an_invalid_user(apio, run_module, tm
     assert written["changes"] == []
     assert [e["user"] for e in written["not_written"]] == ["changer"]
     assert written["not_written"][0]["blocked"] is True
-    assert written["failed"] == ["user ghost@foogroup: GET phone buttons failed: HTTP 404: user not found"]
+    assert written["failed"] == ["user ghost (foo/foogroup): GET phone buttons failed: HTTP 404: user not found"]
     assert written["phone_types"] == {HDV230: {"managed_keys": list(range(1, 25)), "label_ignored": ["BLF"]}}
 
 
@@ -78,7 +78,7 @@ def test_phone_buttons_apply_with_a_failed_write(apio, run_module, tmp_path):
     [changed] = written["changes"]
     assert changed["changes"] == ["key 6 added: BLF '' alice"]  # BLF labels are ignored by this phone type
     assert {"id": 6, "type": "BLF", "label": "", "parameter": "alice"} in changed["current"]["buttons"]
-    assert written["failed"] == ["user b@foogroup: PUT phone buttons failed: HTTP 400: device is locked"]
+    assert written["failed"] == ["user b (foo/foogroup): PUT phone buttons failed: HTTP 400: device is locked"]
 
 
 def test_primary_line(apio, run_module, tmp_path):
@@ -119,7 +119,7 @@ def test_rollout_with_templates_vars_and_a_skipped_user(server, monkeypatch, tmp
                  vars={"reception": "1000"}, tenant="foo", group="foogroup", report=str(report),
                  batch=[{"user": "alice", "vars": {"boss": "0471"}}, {"user": "bob"}, {"user": "carol"}]), check=True)
     written = valid(report)
-    assert written["skipped"] == ["user carol@foogroup: has no phone"]
+    assert written["skipped"] == ["user carol (foo/foogroup): has no phone"]
     assert {e["user"]: (e["template"], e["vars"]) for e in written["changes"]} == {
         "alice": ("standard", {"reception": "1000", "boss": "0471"}), "bob": ("standard", {"reception": "1000"})}
     assert written["templates"] == TEMPLATES
@@ -148,9 +148,9 @@ def test_info_modules(request, run_module, tmp_path, main, fake, args):
 # -- reports the schema refuses -----------------------------------------------------------------------------
 
 def _entry(user, before, after, **fields):
-    entry = dict(tenant="foo", group="foogroup", user=user, user_label="user %s@foogroup" % user, failed=False,
+    entry = dict(tenant="foo", group="foogroup", user=user, user_label="user %s (foo/foogroup)" % user, failed=False,
                  changed=True, changes=["primary line port %s -> %s" % (before, after)],
-                 msg="user %s@foogroup: primary line port" % user, previous={"primary": before},
+                 msg="user %s (foo/foogroup): primary line port" % user, previous={"primary": before},
                  current={"primary": after})
     entry.update(fields)
     return entry
@@ -164,7 +164,7 @@ def written(tmp_path):
         check_mode=True, counts=dict(total=3, changed=1, unchanged=0, failed=1, not_written=1), msg="...",
         changes=[_entry("a", False, True)],
         not_written=[_entry("b", True, False, changed=False, blocked=True)],
-        failed=["user ghost@foogroup: GET primary line port failed: HTTP 404: user not found"], skipped=[]))
+        failed=["user ghost (foo/foogroup): GET primary line port failed: HTTP 404: user not found"], skipped=[]))
     return valid(path)
 
 

@@ -43,7 +43,7 @@ def keys_of(user, label):
 def changed_entry(n, width=5):
     """An entry as Engine._entry makes it for a changed user."""
     user = "user%0*d@sip.example.com" % (width, n)
-    label = "user %s@foogroup" % user
+    label = "user %s (foo/foogroup)" % user
     changes = ["key %d label 'old %d' -> 'new %d'" % (k, k, k) for k in range(1, 9)]
     return {"tenant": "foo", "group": "foogroup", "user": user, "user_label": label, "failed": False,
             "changed": True, "changes": changes, "msg": "%s: %s" % (label, "; ".join(changes)),
@@ -53,7 +53,7 @@ def changed_entry(n, width=5):
 
 def failed_entry(n, message, width=5):
     user = "user%0*d@sip.example.com" % (width, n)
-    label = "user %s@foogroup" % user
+    label = "user %s (foo/foogroup)" % user
     return {"tenant": "foo", "group": "foogroup", "user": user, "user_label": label, "failed": True,
             "changed": False, "msg": "%s: %s" % (label, message), "status": 400, "invalid": True,
             "previous": {"device_type": HDV230, "device_name": "DP_" + user, "buttons": keys_of(user, "old")}}
@@ -61,7 +61,7 @@ def failed_entry(n, message, width=5):
 
 def skipped_entry(n, width=5):
     user = "user%0*d@sip.example.com" % (width, n)
-    label = "user %s@foogroup" % user
+    label = "user %s (foo/foogroup)" % user
     msg = "%s: has no phone" % label
     return {"tenant": "foo", "group": "foogroup", "user": user, "user_label": label, "status": "no_phone",
             "template": "standard", "device_type": None, "failed": False, "changed": False, "skipped": "no_phone",
@@ -69,7 +69,7 @@ def skipped_entry(n, width=5):
 
 
 def diff_of(n, width=5):
-    label = "user user%0*d@sip.example.com@foogroup" % (width, n)
+    label = "user user%0*d@sip.example.com (foo/foogroup)" % (width, n)
     return {"before_header": label, "after_header": label,
             "before": {"device_type": HDV230, "buttons": {"%02d" % k: "DIRECT_CALL 'old %d' 1%03d" % (k, k) for k in range(1, 9)}},
             "after": {"device_type": HDV230, "buttons": {"%02d" % k: "DIRECT_CALL 'new %d' 1%03d" % (k, k) for k in range(1, 9)}}}
@@ -181,7 +181,7 @@ def test_step_2_previous_current_and_changes_are_dropped_from_every_entry():
     assert out == dict(expected, truncated=note(limit, STEP_DETAIL, report=REPORT))
     # what remains of an entry: who it is and what happened, with its message
     assert out["results"][0] == {"tenant": "foo", "group": "foogroup", "user": "user00000@sip.example.com",
-                                 "user_label": "user user00000@sip.example.com@foogroup", "failed": False,
+                                 "user_label": "user user00000@sip.example.com (foo/foogroup)", "failed": False,
                                  "changed": True, "msg": entries[0]["msg"]}
     assert out["results"][11] == entries[11]
     assert "previous" in entries[0]  # the input's entries are not modified
@@ -192,7 +192,7 @@ def test_step_3_entries_become_minimal_and_failed_and_skipped_keep_their_message
     entries = [changed_entry(n) for n in range(10)]
     entries += [failed_entry(10, "key 5: type ONETOUCH needs a label"), skipped_entry(11)]
     entries[3] = dict(entries[3], blocked=True, changed=False,
-                      msg="user user00003@sip.example.com@foogroup: not written (another user is not valid): x")
+                      msg="user user00003@sip.example.com (foo/foogroup): not written (another user is not valid): x")
     result = batch_result(entries)
     step2 = dict(result, results=[without(e, "previous", "current", "changes") for e in entries])
     minimal = dict(result, results=[{k: e[k] for k in MINIMAL_FIELDS if k in e} for e in entries])
@@ -203,24 +203,24 @@ def test_step_3_entries_become_minimal_and_failed_and_skipped_keep_their_message
     out = fit_result(result, limit)
     assert out == dict(minimal, truncated=note(limit, STEP_DETAIL, STEP_MINIMAL))
     assert out["results"][0] == {"tenant": "foo", "group": "foogroup", "user": "user00000@sip.example.com",
-                                 "user_label": "user user00000@sip.example.com@foogroup", "changed": True,
+                                 "user_label": "user user00000@sip.example.com (foo/foogroup)", "changed": True,
                                  "failed": False}
     assert out["results"][3] == {"tenant": "foo", "group": "foogroup", "user": "user00003@sip.example.com",
-                                 "user_label": "user user00003@sip.example.com@foogroup", "changed": False,
+                                 "user_label": "user user00003@sip.example.com (foo/foogroup)", "changed": False,
                                  "failed": False, "blocked": True}
     assert out["results"][10] == {"tenant": "foo", "group": "foogroup", "user": "user00010@sip.example.com",
-                                  "user_label": "user user00010@sip.example.com@foogroup", "changed": False,
+                                  "user_label": "user user00010@sip.example.com (foo/foogroup)", "changed": False,
                                   "failed": True, "invalid": True, "status": 400, "msg": entries[10]["msg"]}
     assert out["results"][11] == {"tenant": "foo", "group": "foogroup", "user": "user00011@sip.example.com",
-                                  "user_label": "user user00011@sip.example.com@foogroup", "changed": False,
+                                  "user_label": "user user00011@sip.example.com (foo/foogroup)", "changed": False,
                                   "failed": False, "skipped": "no_phone", "status": "no_phone",
-                                  "msg": "user user00011@sip.example.com@foogroup: has no phone"}
+                                  "msg": "user user00011@sip.example.com (foo/foogroup): has no phone"}
     assert size(out) <= limit
 
 
 def _big_minimal(n, kind):
     """A minimal entry about 1,000 characters long (a long label), so that the count kept is clear-cut."""
-    label = "user %s-%02d@foogroup" % ("x" * 1000, n)
+    label = "user %s-%02d (foo/foogroup)" % ("x" * 1000, n)
     entry = {"tenant": "foo", "group": "foogroup", "user": "%s%02d" % (kind, n), "user_label": label,
              "changed": kind == "c", "failed": kind == "f"}
     if kind == "f":
@@ -259,7 +259,7 @@ def test_step_4_with_room_for_nothing_but_the_failed_users():
 
 
 def test_a_long_msg_is_cut_to_a_tenth_of_the_limit():
-    errors = ["user u%03d@foogroup: key 5: type ONETOUCH needs a label" % n for n in range(200)]
+    errors = ["user u%03d (foo/foogroup): key 5: type ONETOUCH needs a label" % n for n in range(200)]
     message = "nothing was written: 200 of 200 users not valid: " + "; ".join(errors)
     result = {"changed": False, "counts": {"total": 200, "changed": 0, "failed": 200, "skipped": 0, "unchanged": 0},
               "results": [], "msg": message, "failed": True}
@@ -275,7 +275,7 @@ def test_a_long_msg_is_cut_to_a_tenth_of_the_limit():
 
 
 def test_truncated_names_a_cut_msg():
-    message = "; ".join("user u%03d@foogroup: key 5: type ONETOUCH needs a label" % n for n in range(200))
+    message = "; ".join("user u%03d (foo/foogroup): key 5: type ONETOUCH needs a label" % n for n in range(200))
     result = {"changed": False, "counts": {"total": 200, "changed": 0, "failed": 200}, "results": [], "msg": message}
     out = fit_result(result, len(message), report=REPORT)
     assert "left out ;" not in out["truncated"]
@@ -402,7 +402,7 @@ REPORT_DATA = {"msg": "2 users: 1 changed, 0 unchanged, 1 skipped", "check_mode"
                "counts": {"total": 2, "changed": 1, "unchanged": 0, "skipped": 1, "failed": 0},
                "changes": [{"user": "b", "changed": True, "changes": ["key 1 added: LINE '' b"]},
                            {"user": "a", "changed": True, "msg": "é"}],
-               "not_written": [], "failed": [], "skipped": ["user c@foogroup: has no phone"]}
+               "not_written": [], "failed": [], "skipped": ["user c (foo/foogroup): has no phone"]}
 
 
 def test_write_report_is_json_with_sorted_keys_and_one_line_per_list_element(tmp_path):
@@ -422,7 +422,7 @@ def test_write_report_is_json_with_sorted_keys_and_one_line_per_list_element(tmp
         '"msg": "2 users: 1 changed, 0 unchanged, 1 skipped",\n'
         '"not_written": [],\n'
         '"skipped": [\n'
-        '"user c@foogroup: has no phone"\n'
+        '"user c (foo/foogroup): has no phone"\n'
         ']\n'
         '}\n')
     assert os.listdir(tmp_path) == ["report.json"]  # no temporary file left behind
