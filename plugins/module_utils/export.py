@@ -38,6 +38,7 @@ try:
 except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
     HAS_YAML = False
 
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import for_each, group_names, list_users
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
@@ -71,7 +72,7 @@ def read_platform(apio_client, tenants=None, groups=None, operator=None, paralle
             state = buttons.read(params)
         except ApiError as exc:
             if exc.status != 404:  # the user was just listed: a 404 is "no phone linked to him"
-                raise _named(exc, user)
+                raise _named(exc, APIO.label(user))
             user.update(device_type=None, buttons=None, primary=None)
             return
         user.update(device_type=state["device_type"], buttons=state["keys"])
@@ -80,7 +81,7 @@ def read_platform(apio_client, tenants=None, groups=None, operator=None, paralle
             user["primary"] = primary_line.read(params)["primary"]
         except ApiError as exc:
             if exc.status != 400:  # 400: the phone type has no primary line port setting (contract 1.3)
-                raise _named(exc, user)
+                raise _named(exc, APIO.label(user))
             user["primary"] = None
 
     for_each(users, read, parallel, progress)
@@ -97,16 +98,15 @@ def read_softphones(portal_client, portal_users, parallel=8):
         try:
             user["devices"] = softphone.read(user)["devices"]
         except ApiError as exc:
-            raise ApiError("%s: %s" % (Softphone.label(user), exc.message), status=exc.status, method=exc.method,
-                           what=exc.what)
+            raise _named(exc, PORTAL.label(user))
 
     for_each(found, read, parallel)
     return found
 
 
-def _named(exc, user):
-    return ApiError("user %s (%s/%s): %s" % (user["user"], user["tenant"], user["group"], exc.message),
-                    status=exc.status, method=exc.method, what=exc.what)
+def _named(exc, label):
+    """The same failure, with the user it happened to before the API's message."""
+    return ApiError("%s: %s" % (label, exc.message), status=exc.status, method=exc.method, what=exc.what)
 
 
 # -- the files ----------------------------------------------------------------------------------

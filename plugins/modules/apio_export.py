@@ -167,8 +167,9 @@ removed:
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
 from ansible_collections.telephony.apio.plugins.module_utils import export
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
+from ansible_collections.telephony.apio.plugins.module_utils.args import DEFAULT_PARALLEL, parallel_problems
 from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import ListingError
 
@@ -177,8 +178,8 @@ LISTED_FILES = 1000
 
 
 def main():
-    spec = shared_args.apio_argument_spec()
-    portal = shared_args.portal_argument_spec()
+    spec = APIO.options
+    portal = PORTAL.options
     portal["portal_url"]["required"] = False  # only with portal_users
     spec.update((name, portal[name]) for name in ("portal_url", "portal_token", "client_id", "client_secret"))
     spec.update(
@@ -189,16 +190,17 @@ def main():
         portal_users=dict(type="list", elements="dict", default=[], options=dict(
             customer=dict(type="str", required=True), user=dict(type="str", required=True),
             account=dict(type="str"))),
-        parallel=dict(type="int", default=shared_args.DEFAULT_PARALLEL),
+        parallel=dict(type="int", default=DEFAULT_PARALLEL),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **shared_args.AUTH_RULES["apio"])
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **APIO.rules)
     if not HAS_REQUESTS:
         module.fail_json(msg=missing_required_lib("requests"), exception=REQUESTS_IMPORT_ERROR)
     if not export.HAS_YAML:
         module.fail_json(msg=missing_required_lib("PyYAML"))
     params = module.params
-    if not 1 <= params["parallel"] <= shared_args.MAX_PARALLEL:
-        module.fail_json(msg="parallel must be between 1 and %d, got %d" % (shared_args.MAX_PARALLEL, params["parallel"]))
+    problems = parallel_problems(params)
+    if problems:
+        module.fail_json(msg=problems[0])
     if params["portal_users"] and not params["portal_url"]:
         module.fail_json(msg="portal_users needs the portal connection: portal_url (or APIO_PORTAL_URL) and its credentials")
     if params["portal_users"] and not (params["portal_token"] or (params["client_id"] and params["client_secret"])):
@@ -206,12 +208,12 @@ def main():
 
     try:
         users, phone_types = export.read_platform(
-            shared_args.make_client("apio", params), params["tenants"], params["groups"], params["operator"],
+            APIO.client(params), params["tenants"], params["groups"], params["operator"],
             params["parallel"])
         portal_users = []
         if params["portal_users"]:
             portal_params = dict(params, refresh_token=None, token_url=None)
-            portal_users = export.read_softphones(shared_args.make_client("portal", portal_params),
+            portal_users = export.read_softphones(PORTAL.client(portal_params),
                                                   params["portal_users"], params["parallel"])
         files = export.inventory_files(users, phone_types, portal_users)
         written, removed = export.write_files(params["dest"], files, module.check_mode)
