@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import for_each, group_names, list_users
-from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons, differing_keys
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
@@ -169,10 +169,7 @@ def _overrides(layout, keys):
     template = dict((dict(key)["id"], dict(key)) for key in layout)
     own = dict((dict(key)["id"], dict(key)) for key in keys)
     found = []
-    for key_id in sorted(set(template) | set(own)):
-        was, now = template.get(key_id), own.get(key_id)
-        if was == now:
-            continue
+    for key_id, was, now in differing_keys(template, own):
         if now is None:
             found.append(_Flow([("id", key_id), ("state", "absent")]))
         elif was is None:

@@ -59,6 +59,15 @@ def sorted_keys(keys_by_id):
     return [keys_by_id[key_id] for key_id in sorted(keys_by_id)]
 
 
+def differing_keys(old, new):
+    """``(id, old key, new key)`` for each key id whose key differs between two {id: key} maps, by id;
+    the key is None on the side that lacks it."""
+    for key_id in sorted(set(old) | set(new)):
+        was, now = old.get(key_id), new.get(key_id)
+        if was != now:
+            yield key_id, was, now
+
+
 def describe_key(key):
     text = "%s '%s'" % (key["type"], key["label"])
     return text + (" %s" % key["parameter"] if key["parameter"] else "")
@@ -188,10 +197,7 @@ class PhoneButtons(Resource):
         old = dict((k["id"], k) for k in before["keys"])
         new = dict((k["id"], k) for k in after["keys"])
         found = []
-        for key_id in sorted(set(old) | set(new)):
-            was, now = old.get(key_id), new.get(key_id)
-            if was == now:
-                continue
+        for key_id, was, now in differing_keys(old, new):
             if was is None:
                 found.append("key %d added: %s" % (key_id, describe_key(now)))
             elif now is None:
