@@ -4,18 +4,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=.venv/bin
-port=$("$bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin/python" -m apio_sim --host 127.0.0.1 --port "$port" --log-level warning &
-sim=$!
+if [ "${1:-}" != --against-simulator ]; then
+  # apio_sim.testing, the simulator launcher of the tests and benchmarks: it starts a simulator on a free
+  # port, runs this script again with the simulator's URL and seed credentials in the environment
+  # (APIO_URL, APIO_USERNAME...), and stops the simulator when the script ends.
+  exec "$bin/python" -m apio_sim.testing -- scripts/demo.sh --against-simulator
+fi
 third_run=$(mktemp)
-trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null || true; rm -f "$third_run"' EXIT
-for _ in $(seq 50); do
-  "$bin/python" -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/_sim/faults')" 2>/dev/null && break
-  sleep 0.1
-done
+trap 'rm -f "$third_run"' EXIT
 
-export APIO_URL="http://127.0.0.1:$port" APIO_USERNAME=admin APIO_PASSWORD=admin-pass
-export APIO_PORTAL_URL="http://127.0.0.1:$port" APIO_PORTAL_CLIENT_ID=sim-client APIO_PORTAL_CLIENT_SECRET=sim-client-secret
 export ANSIBLE_FORCE_COLOR="${ANSIBLE_FORCE_COLOR:-1}" ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_INVENTORY_UNPARSED_WARNING=false
 playbook=(ansible-playbook playbooks/demo.yml)
 

@@ -1,5 +1,11 @@
-"""Run the simulator from tests: ``SimulatorProcess`` starts ``python -m apio_sim`` on a free port
-and drives its admin API (``/_sim/``). Standard library only, so any test suite can use it."""
+"""Run the simulator from tests, benchmarks and scripts: ``SimulatorProcess`` starts ``python -m apio_sim``
+on a free port and drives its admin API (``/_sim/``). Standard library only, so any test suite can use it.
+
+The one launcher of the repository, and the one place for the seed's credentials (``SEED_CREDENTIALS``,
+``SEED_ADMIN``, ``SEED_PORTAL_CLIENT``): the tests, the benchmarks and ``make demo`` take them from here.
+From a shell, ``python -m apio_sim.testing [SIMULATOR OPTIONS] -- COMMAND [ARGS]`` runs COMMAND against
+a simulator of its own (see ``main``).
+"""
 
 from __future__ import annotations
 
@@ -34,13 +40,18 @@ class SimulatorError(RuntimeError):
     pass
 
 
-# The seed's credentials, under the environment variables the collection's modules read.
+# The seed's credentials (seed.yaml: the APIO admin account of level 16 and the portal's OAuth2 client),
+# under the environment variables the collection's modules read.
 SEED_CREDENTIALS = {
     "APIO_USERNAME": "admin",
     "APIO_PASSWORD": "admin-pass",
     "APIO_PORTAL_CLIENT_ID": "sim-client",
     "APIO_PORTAL_CLIENT_SECRET": "sim-client-secret",
 }
+# The same, as the modules' options.
+SEED_ADMIN = {"username": SEED_CREDENTIALS["APIO_USERNAME"], "password": SEED_CREDENTIALS["APIO_PASSWORD"]}
+SEED_PORTAL_CLIENT = {"client_id": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_ID"],
+                      "client_secret": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_SECRET"]}
 
 
 class SimulatorProcess:
@@ -56,14 +67,20 @@ class SimulatorProcess:
         self.url: str | None = None
         self.proc: subprocess.Popen | None = None
         self._log = None
+        self._log_path = None
         self._ssl: ssl.SSLContext | None = None
 
     # ---- lifecycle
 
-    def start(self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0):
-        """Launch ``python -m apio_sim`` on a free port and wait until it answers; returns self."""
+    def start(self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0,
+              log=None):
+        """Launch ``python -m apio_sim`` on a free port and wait until it answers; returns self.
+
+        ``extra_args`` are more options of ``python -m apio_sim`` (``--latency-ms 10``...); ``log``, a file
+        that keeps what the process prints (by default a temporary file, read with ``output()``)."""
         if self.proc is not None:
             raise SimulatorError("already started")
+        self._log_path = log
         options = ["--log-level", "warning"]
         if seed:
             options += ["--seed", str(seed)]
@@ -92,7 +109,8 @@ class SimulatorProcess:
         env = dict(os.environ)
         # Importable even when the package is not installed (running from a checkout).
         env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_PARENT, env.get("PYTHONPATH")) if p)
-        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process, closed in stop()
+        # Lives as long as the process, closed in stop().
+        self._log = open(self._log_path, "w+b") if self._log_path else tempfile.TemporaryFile()  # noqa: SIM115
         self.proc = subprocess.Popen(args, env=env, stdout=self._log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout
         while True:
@@ -158,14 +176,19 @@ class SimulatorProcess:
 
     def requests(self, method: str | None = None, path_contains: str | None = None, since: int = 0) -> list[dict]:
         """Recorded API requests, oldest first; ``path_contains`` matches the raw or decoded path."""
+        return self.log(method, path_contains, since)["requests"]
+
+    def counters(self) -> dict:
+        return self._call("GET", "/_sim/counters")
+
+    def log(self, method: str | None = None, path_contains: str | None = None, since: int = 0) -> dict:
+        """The request log (as ``requests()``) and the counters, read at once:
+        ``{"requests": [...], "counters": {...}}``."""
         query = {k: v for k, v in (("method", method), ("path_contains", path_contains)) if v}
         if since:
             query["since"] = str(since)
         suffix = f"?{urlencode(query)}" if query else ""
-        return self._call("GET", f"/_sim/requests{suffix}")["requests"]
-
-    def counters(self) -> dict:
-        return self._call("GET", "/_sim/counters")
+        return self._call("GET", f"/_sim/requests{suffix}")
 
     def reset(self, state: bool = False) -> None:
         self._call("POST", "/_sim/reset", {"state": state})
@@ -196,3 +219,28 @@ class SimulatorProcess:
         """Revoke issued access tokens (``refresh``: refresh tokens too; ``static``: the
         machine and static portal tokens too, until ``reset(state=True)``)."""
         return self._call("POST", "/_sim/expire_tokens", {"refresh": refresh, "static": static})
+
+
+# ---- command line
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m apio_sim.testing [SIMULATOR OPTIONS] -- COMMAND [ARGS]``: start a simulator on a free
+    port (the options before ``--`` go to ``python -m apio_sim``), run COMMAND with the simulator's URL and
+    the seed's credentials in its environment (``environment()``), stop the simulator; exit with COMMAND's
+    status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        sys.stderr.write("usage: python -m apio_sim.testing [SIMULATOR OPTIONS] -- COMMAND [ARGS]\n")
+        return 2
+    split = argv.index("--")
+    with SimulatorProcess().start(extra_args=argv[:split]) as sim:
+        command = subprocess.Popen(argv[split + 1:], env=dict(os.environ, **sim.environment()))
+        try:
+            return command.wait()
+        except KeyboardInterrupt:  # the command got the interrupt too: let it finish
+            return command.wait()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
