@@ -275,7 +275,7 @@ FORBIDDEN_IN_TARBALL = (
     r"^(simulator|bench|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
     r"|(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.hypothesis|[^/]*\.egg-info)(/|$)"
     r"|\.(pyc|tar\.gz|retry)$"
-    r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|\.ansible-lint|\.gitignore)$")
+    r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|pytest\.ini|\.ansible-lint|\.gitignore)$")
 
 
 @nox.session(name="build-check", **DEV_ENV, tags=["checks"])

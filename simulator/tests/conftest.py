@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import http.client
-import sys
-from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
 import requests
 
-# Tests run from a checkout, installed or not.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-# The package's own fixtures, imported (not pytest_plugins) so this works from any rootdir.
+# The package's own fixtures, imported (not pytest_plugins) so this works from any rootdir; apio_sim is
+# importable from a checkout, installed or not (pytest.ini's pythonpath).
 from apio_sim.pytest_plugin import sim, simulator  # noqa: F401
 
 MACHINE = "sim-machine-token"

@@ -2,7 +2,7 @@
 
 from apio_sim.testing import SimulatorProcess
 from conftest import CUSTOMER, make_runner
-from helpers import writes
+from support.simlog import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 
@@ -27,8 +27,7 @@ def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
 
 def test_environment_variables_are_the_fallback(run_tasks, sim):
     play = [{"name": "info", "telephony.apio.apio_primary_line_info": FOOUSER}]
-    run = run_tasks(play, apio={"url": None},
-                    env={"APIO_URL": sim.url, "APIO_USERNAME": "admin", "APIO_PASSWORD": "admin-pass"})
+    run = run_tasks(play, apio={"url": None}, env=sim.environment())  # APIO_URL, APIO_USERNAME, APIO_PASSWORD
     assert run.rc == 0, run.output
 
 
@@ -38,7 +37,7 @@ def test_portal_client_credentials_then_token_reuse(run_tasks, sim):
     run = run_tasks([task])
     assert run.rc == 0, run.output
     assert sim.counters()["portal_tokens"] == 1
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_unreachable_api_names_the_user_and_the_address(run_tasks, sim):

@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 import yaml
-from apio_sim.testing import SimulatorProcess
+from apio_sim.testing import SEED_CREDENTIALS, SimulatorProcess
 from apio_sim.tls import make_test_certs
 from support.inventory import run_inventory
-from support.playbook import REPO
+from support.runner import REPO
 
 GITOPS = REPO / "examples" / "gitops" / "inventory"
 HDV230, YEALINK, POLYCOM, GENERIC = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300", "Generic SIP Phone"
@@ -158,7 +158,7 @@ def test_no_secret_at_vvvv(sim, tmp_path):
     passed = run_inventory(sim, tmp_path, {"phone_details": True}, "--list", "-vvvv")
     assert passed.rc == 0, passed.output
     assert "foouser" in passed.output
-    assert "admin-pass" not in passed.output
+    assert SEED_CREDENTIALS["APIO_PASSWORD"] not in passed.output
     assert not JWT.search(passed.output)
 
 
@@ -174,8 +174,8 @@ def test_cache_serves_the_second_run(sim, tmp_path):
     assert second.data == first.data
     assert sim.requests() == []  # no login, no listing
     stored = "".join(p.read_text() for p in cache.iterdir())
-    assert "admin-pass" not in stored and not JWT.search(stored)
-    assert "admin-pass" not in "".join(p.name for p in cache.iterdir())
+    assert SEED_CREDENTIALS["APIO_PASSWORD"] not in stored and not JWT.search(stored)
+    assert SEED_CREDENTIALS["APIO_PASSWORD"] not in "".join(p.name for p in cache.iterdir())
 
 
 def test_synthetic_platform_grouped_by_phone_type(tmp_path):

@@ -1,7 +1,8 @@
 """apio_phone_buttons and apio_phone_buttons_info against the simulator."""
 
 import pytest
-from helpers import four_steps, writes
+from helpers import four_steps
+from support.simlog import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 HDV230 = "Telenet-Panasonic-KX-HDV230"
@@ -46,7 +47,7 @@ def test_merge_keeps_unlisted_keys(run_tasks, sim):
     run = run_tasks([buttons(keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER)])
     assert run.rc == 0, run.output
     assert run.result()["changes"] == ["key 6 added: DND_TOGGLE 'dnd'"]
-    assert writes(sim)[0]["body"] == {"keys": SEED_KEYS + [{"id": 6, "type": "DND_TOGGLE", "label": "dnd",
+    assert writes(sim.requests())[0]["body"] == {"keys": SEED_KEYS + [{"id": 6, "type": "DND_TOGGLE", "label": "dnd",
                                                             "parameter": ""}]}
 
 
@@ -79,7 +80,7 @@ def test_info_feeds_back_as_desired_state(run_tasks, sim):
     assert info["device_type"] == HDV230 and info["device_name"] == "DP_giulio@sip.netaxis.be"
     assert info["buttons"] == SEED_KEYS
     assert run.result("feed back")["changed"] is False
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_results_read_with_dot_notation_in_jinja(run_tasks, sim):
@@ -120,7 +121,7 @@ def test_invalid_keys_are_refused_before_any_write(run_tasks, sim, keys, message
     assert run.rc != 0
     assert run.result()["msg"].startswith("user foouser (foo/foogroup): ")
     assert message in run.result()["msg"]
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_phone_type_without_keys(run_tasks, sim):
@@ -128,7 +129,7 @@ def test_phone_type_without_keys(run_tasks, sim):
                              keys=[{"id": 1, "type": "CALLLOG", "label": "h"}])])
     assert run.rc != 0
     assert "phone type 'Generic SIP Phone' has no programmable keys" in run.result()["msg"]
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_user_without_phone(run_tasks, sim):
@@ -185,7 +186,7 @@ def test_batch_with_an_invalid_user_reads_every_user_and_writes_nothing(run_task
         for u in ("alice%40sip.example.com", "foouser", "nophone")] + [
         "/api/v1/tenants/foo/groups/othergroup/users/carol%40sip.example.com/access_device/phone_buttons/"]
     assert [r for r in log if r["method"] == "PUT"] == []
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     assert {u: sim.user(*u)["device"] for u in BATCH_USERS} == before
 
 

@@ -1,7 +1,8 @@
 """apio_primary_line and apio_primary_line_info against the simulator."""
 
 import pytest
-from helpers import four_steps, writes
+from helpers import four_steps
+from support.simlog import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/primary_line_port/"
@@ -28,7 +29,7 @@ def test_info_reads_the_seed_and_feeds_back(run_tasks, sim):
     assert run.result("info")["primary"] is False
     assert run.result("info")["changed"] is False
     assert run.result("feed back")["changed"] is False
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_user_without_phone_fails_with_the_api_message(run_tasks, sim):
@@ -37,7 +38,7 @@ def test_user_without_phone_fails_with_the_api_message(run_tasks, sim):
     assert run.rc != 0
     assert run.result()["msg"] == ("user nophone (foo/foogroup): GET primary line port failed: HTTP 404: "
                                    "the user has no phone linked to him")
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_unsupported_phone_type_fails_before_any_write(run_tasks, sim):
@@ -47,7 +48,7 @@ def test_unsupported_phone_type_fails_before_any_write(run_tasks, sim):
     assert run.result()["msg"] == (
         "user basic@sip.example.com (foo/foogroup): GET primary line port failed: HTTP 400: "
         "2: INVALID_PARAMETERS, This Phone Type does not supports primary line port setting")
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_unknown_user(run_tasks, sim):
@@ -62,7 +63,7 @@ def test_admin_of_another_group_is_refused_and_nothing_changes(run_tasks, sim):
                     apio={"username": "otheradmin", "password": "otheradmin-pass"})
     assert run.rc != 0
     assert run.result()["msg"] == "user foouser (foo/foogroup): GET primary line port failed: HTTP 403: permission denied"
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
 
 
@@ -71,7 +72,7 @@ def test_end_user_is_refused(run_tasks, sim):
                     apio={"username": "enduser", "password": "enduser-pass"})
     assert run.rc != 0
     assert "HTTP 403: permission denied" in run.result()["msg"]
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_proxied_prefix_and_machine_token(run_tasks, sim):
@@ -79,7 +80,7 @@ def test_proxied_prefix_and_machine_token(run_tasks, sim):
             dict(FOOUSER, primary=True, api_prefix="/api/v01/p1")}
     run = run_tasks([task], apio={"token": "sim-machine-token"})
     assert run.rc == 0, run.output
-    assert [w["path"] for w in writes(sim)] == [
+    assert [w["path"] for w in writes(sim.requests())] == [
         "/api/v01/p1/tenants/foo/groups/foogroup/users/foouser/access_device/primary_line_port/"]
     assert sim.counters()["logins"] == 0
 
@@ -113,7 +114,7 @@ def test_batch_with_a_user_without_phone_writes_nothing(run_tasks, sim):
     assert (nophone["status"], nophone["invalid"]) == (404, True)
     assert result["diff"] == []
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is False
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_batch_on_invalid_skip_counts_and_failures(run_tasks, sim):
@@ -126,4 +127,4 @@ def test_batch_on_invalid_skip_counts_and_failures(run_tasks, sim):
         ("foouser", True, False), ("nophone", False, True)]
     assert result["results"][1]["status"] == 404
     assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
-    assert [w["path"] for w in writes(sim)] == [PATH]
+    assert [w["path"] for w in writes(sim.requests())] == [PATH]

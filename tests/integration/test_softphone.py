@@ -2,7 +2,8 @@
 
 import pytest
 from conftest import CHARGED_CUSTOMER, CUSTOMER
-from helpers import four_steps, writes
+from helpers import four_steps
+from support.simlog import writes
 
 JDOE = {"customer": CUSTOMER, "user": "jdoe"}
 BASE = "/api/v1.0/customers/%s/users/jdoe/devices/pbx" % CUSTOMER
@@ -33,7 +34,7 @@ def test_replacing_the_device_of_a_client_type_shows_in_the_diff(run_tasks, sim)
     assert run.rc == 0, run.output
     result = run.result()
     assert result["changes"] == ["device dev-desk-1 unassigned from desktop", "device dev-desk-2 assigned to desktop"]
-    assert [w["path"] for w in writes(sim)] == [BASE + "/dev-desk-2/assign"]
+    assert [w["path"] for w in writes(sim.requests())] == [BASE + "/dev-desk-2/assign"]
     assert client_types(sim) == {"dev-desk-1": None, "dev-desk-2": "desktop", "dev-mob-1": None}
     assert "--- before: user jdoe" in run.stdout
 
@@ -49,7 +50,7 @@ def test_absent_unassigns_only_from_the_given_client_type(run_tasks, sim):
     assert run_tasks([softphone(device="dev-desk-1", client_type="desktop", **JDOE)]).rc == 0
     sim.reset()
     wrong_type = run_tasks([softphone(device="dev-desk-1", client_type="mobile", state="absent", **JDOE)])
-    assert wrong_type.result()["changed"] is False and writes(sim) == []
+    assert wrong_type.result()["changed"] is False and writes(sim.requests()) == []
     unused_check, apply, unused_again, sent = four_steps(run_tasks, sim, softphone(device="dev-desk-1", state="absent", **JDOE))
     assert [(w["path"], w["body"]) for w in sent] == [(BASE + "/dev-desk-1/unassign", {"clientType": "desktop"})]
     assert apply["changes"] == ["device dev-desk-1 unassigned from desktop"]
@@ -67,7 +68,7 @@ def test_charges_need_accept_charges(run_tasks, sim):
     task["telephony.apio.apio_softphone"]["accept_charges"] = True
     accepted = run_tasks([task])
     assert accepted.rc == 0, accepted.output
-    assert writes(sim)[0]["headers"].get("accept-charges") == "true"
+    assert writes(sim.requests())[0]["headers"].get("accept-charges") == "true"
     assert client_types(sim, CHARGED_CUSTOMER)["dev-desk-1"] == "desktop"
 
 
@@ -82,7 +83,7 @@ def test_unknown_device_is_refused_before_any_write(run_tasks, sim):
     assert run.rc != 0
     assert run.result()["msg"] == ("user jdoe (customer %s): device 'dev-nope' is not a PBX device of this user "
                                    "(the user's devices: dev-desk-1, dev-desk-2, dev-mob-1)" % CUSTOMER)
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_customer_id_must_be_a_uuid(run_tasks, sim):
@@ -96,7 +97,7 @@ def test_reseller_routes_and_static_token(run_tasks, sim):
     run = run_tasks([softphone(account="reseller1", device="dev-desk-1", client_type="webrtc", **JDOE)],
                     portal={"portal_token": "sim-portal-token"})
     assert run.rc == 0, run.output
-    assert [w["path"] for w in writes(sim)] == [
+    assert [w["path"] for w in writes(sim.requests())] == [
         "/api/v1.0/accounts/reseller1/customers/%s/users/jdoe/devices/pbx/dev-desk-1/assign" % CUSTOMER]
     assert sim.counters()["portal_tokens"] == 0
 

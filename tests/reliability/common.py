@@ -1,8 +1,9 @@
-"""What the reliability tests share besides the runners (the seed data, request filters, figures).
+"""What the reliability tests share besides tests/support (the seed data and figures).
 
 The runners come from tests/support: ``support.playbook.make_runner`` (real ansible-playbook runs, as
 in tests/integration) and ``support.inprocess`` (a module's ``main()`` in this process, for the
-property-based tests, where a playbook per example would be far too slow).
+property-based tests, where a playbook per example would be far too slow); the writes among the
+simulator's requests from ``support.simlog``.
 """
 
 import json
@@ -19,13 +20,6 @@ BENCH = {"tenant": "bench", "group": "benchgroup"}
 def bench_user(i):
     """The id of synthetic user ``i`` of ``--users N``."""
     return "user%06d@bench.example" % i
-
-
-def writes(requests):
-    """The writes among recorded requests (anything but GET, logins and token requests)."""
-    return [r for r in requests
-            if r["method"] in ("PUT", "POST", "PATCH", "DELETE") and "/auth/" not in r["path"]
-            and not r["path"].endswith("/connect/token")]
 
 
 def record_figures(name, figures):

@@ -14,8 +14,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from support.playbook import ADMIN, PORTAL_CLIENT
+from support.simlog import writes
 
-from .common import CUSTOMER, FOOUSER, writes
+from .common import CUSTOMER, FOOUSER
 
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

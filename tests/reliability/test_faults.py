@@ -4,8 +4,9 @@ expiry. Nothing is lost, nothing is written without a successful read, check mod
 import threading
 
 from support.playbook import make_runner
+from support.simlog import writes
 
-from .common import BENCH, bench_user, record_figures, writes
+from .common import BENCH, bench_user, record_figures
 
 USERS = 1000
 # Every synthetic user changes: odd users have keys 1 (DIRECT_CALL reception 1000) and 2 (CALLLOG history),

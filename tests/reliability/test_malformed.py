@@ -1,11 +1,7 @@
 """Oversized or malformed API answers: a clear failure naming the user, never a write, never a traceback.
 
-The simulator always answers well, so a tiny stdlib HTTP server here answers what each case needs.
+The simulator always answers well, so the fake server of tests/support answers what each case needs.
 """
-
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from ansible_collections.telephony.apio.plugins.modules import (
@@ -15,7 +11,8 @@ from ansible_collections.telephony.apio.plugins.modules import (
     apio_softphone,
 )
 
-from support.playbook import make_runner
+from support.fake_server import ScriptedServer, reply, unscripted
+from support.playbook import ADMIN, make_runner
 
 from .common import CUSTOMER, FOOUSER
 
@@ -30,62 +27,27 @@ TOKENS = {"access_token": "acc", "refresh_token": "ref"}
 BIG = 20 * 1024 * 1024
 
 
-class Answer:
-    def __init__(self, status=200, body=b"", ctype="application/json"):
-        if not isinstance(body, bytes):
-            body = json.dumps(body).encode("utf-8")
-        self.status, self.body, self.ctype = status, body, ctype
+def answer(status=200, body=b"", ctype="application/json"):
+    """An answer of the fake server with its Content-Type (JSON unless said otherwise)."""
+    return reply(status, body, {"Content-Type": ctype})
 
 
-class FakeApi:
-    """Answers by (method, path); records every request; anything unscripted is a 418."""
+class Routes(dict):
+    """The fake server's handler: answers by (method, path without the query); anything else is a 418."""
+
+    def __call__(self, request):
+        return self.get((request.method, request.path.split("?")[0])) or unscripted(request)
+
+
+class FakeApi(ScriptedServer):
+    """The fake server answering by route: a login, a portal token and the phone type, to begin with."""
 
     def __init__(self):
-        self.answers = {}
-        self.requests = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def _any(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else b""
-                owner.requests.append((self.command, self.path, body))
-                answer = owner.answers.get((self.command, self.path.split("?")[0]))
-                if answer is None:
-                    answer = Answer(418, {"errors": [{"message": "unscripted %s %s" % (self.command, self.path)}]})
-                self.send_response(answer.status)
-                self.send_header("Content-Type", answer.ctype)
-                self.send_header("Content-Length", str(len(answer.body)))
-                self.end_headers()
-                self.wfile.write(answer.body)
-
-            do_GET = do_PUT = do_POST = _any
-
-            def log_message(self, *args):
-                pass
-
-        class Server(ThreadingHTTPServer):
-            daemon_threads = True
-
-            def handle_error(self, request, client_address):
-                pass  # a client that gave up reading a 20 MB answer
-
-        self.httpd = Server(("127.0.0.1", 0), Handler)
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_port
-        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.02,), daemon=True)
-        self.thread.start()
-        self.answers[("POST", "/api/v01/auth/login")] = Answer(200, TOKENS)
-        self.answers[("POST", "/connect/token")] = Answer(200, dict(TOKENS, token_type="Bearer", expires_in=60))
-        self.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = Answer(200, PHONE_TYPE)
-
-    def writes(self):
-        return [(m, p) for m, p, unused_body in self.requests if m == "PUT"]
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        super().__init__()
+        self.answers = self.handler = Routes()
+        self.answers[("POST", "/api/v01/auth/login")] = answer(200, TOKENS)
+        self.answers[("POST", "/connect/token")] = answer(200, dict(TOKENS, token_type="Bearer", expires_in=60))
+        self.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = answer(200, PHONE_TYPE)
 
 
 @pytest.fixture
@@ -96,7 +58,7 @@ def api():
 
 
 def apio_args(api, **extra):
-    return dict(url=api.url, username="admin", password="admin-pass", retries=1, timeout=10, **dict(FOOUSER, **extra))
+    return dict(url=api.url, retries=1, timeout=10, **ADMIN, **dict(FOOUSER, **extra))
 
 
 def assert_clear_failure(result, api, prefix, *words):
@@ -105,24 +67,24 @@ def assert_clear_failure(result, api, prefix, *words):
     for word in words:
         assert word in result["msg"], result["msg"]
     assert len(result["msg"]) < 1500, "the message carries the whole answer"
-    assert api.writes() == []
+    assert api.sent("PUT") == []
 
 
 BAD_BUTTONS = [
-    pytest.param(Answer(200, b"<html><body>Service temporarily unavailable</body></html>", "text/html"),
+    pytest.param(answer(200, b"<html><body>Service temporarily unavailable</body></html>", "text/html"),
                  "not JSON", id="html"),
-    pytest.param(Answer(200, b"{\"deviceType\": \"%s\", \"keys\": [" % HDV230.encode()), "not JSON", id="truncated"),
-    pytest.param(Answer(200, b"x" * BIG, "text/plain"), "not JSON", id="20MB-not-json"),
-    pytest.param(Answer(200, b""), "no key list", id="empty"),
-    pytest.param(Answer(200, [GOOD_BUTTONS]), "no key list", id="a-list"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys="4 CALLLOG history")), "no key list", id="keys-a-string"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys={"4": "CALLLOG"})), "no key list", id="keys-a-dict"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys=[{"type": "CALLLOG"}])), "malformed key", id="key-without-id"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys=[{"id": "four", "type": "CALLLOG"}])), "malformed key",
+    pytest.param(answer(200, b"{\"deviceType\": \"%s\", \"keys\": [" % HDV230.encode()), "not JSON", id="truncated"),
+    pytest.param(answer(200, b"x" * BIG, "text/plain"), "not JSON", id="20MB-not-json"),
+    pytest.param(answer(200, b""), "no key list", id="empty"),
+    pytest.param(answer(200, [GOOD_BUTTONS]), "no key list", id="a-list"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys="4 CALLLOG history")), "no key list", id="keys-a-string"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys={"4": "CALLLOG"})), "no key list", id="keys-a-dict"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys=[{"type": "CALLLOG"}])), "malformed key", id="key-without-id"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys=[{"id": "four", "type": "CALLLOG"}])), "malformed key",
                  id="id-not-a-number"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys=[4, 5])), "malformed key", id="keys-not-objects"),
-    pytest.param(Answer(200, dict(GOOD_BUTTONS, keys=[None])), "malformed key", id="key-null"),
-    pytest.param(Answer(500, b"<html>" + b"x" * BIG + b"</html>", "text/html"), "HTTP 500", id="20MB-error-page"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys=[4, 5])), "malformed key", id="keys-not-objects"),
+    pytest.param(answer(200, dict(GOOD_BUTTONS, keys=[None])), "malformed key", id="key-null"),
+    pytest.param(answer(500, b"<html>" + b"x" * BIG + b"</html>", "text/html"), "HTTP 500", id="20MB-error-page"),
 ]
 
 
@@ -134,7 +96,7 @@ def test_malformed_phone_buttons_answer_fails_clearly_and_writes_nothing(api, mo
 
 
 def test_an_answer_without_a_key_list_is_not_read_as_no_keys(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, {"deviceType": HDV230, "deviceName": "DP"})
+    api.answers[("GET", BUTTONS)] = answer(200, {"deviceType": HDV230, "deviceName": "DP"})
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ", "no key list")
 
@@ -142,26 +104,26 @@ def test_an_answer_without_a_key_list_is_not_read_as_no_keys(api, module):
 @pytest.mark.parametrize("bad", [{"type": 5}, {"type": ["CALLLOG"]}, {"label": {"text": "history"}}],
                          ids=["type-int", "type-list", "label-object"])
 def test_keys_with_wrong_field_types_fail_before_any_write(api, module, bad):
-    api.answers[("GET", BUTTONS)] = Answer(200, dict(GOOD_BUTTONS, keys=[dict(GOOD_BUTTONS["keys"][0], **bad)]))
+    api.answers[("GET", BUTTONS)] = answer(200, dict(GOOD_BUTTONS, keys=[dict(GOOD_BUTTONS["keys"][0], **bad)]))
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ")
 
 
 def test_an_answer_without_a_phone_type_says_so(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, {"keys": GOOD_BUTTONS["keys"]})
+    api.answers[("GET", BUTTONS)] = answer(200, {"keys": GOOD_BUTTONS["keys"]})
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ", "deviceType")
 
 
 def test_a_deeply_nested_answer_is_a_clear_failure_not_a_traceback(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, b"[" * 100000 + b"]" * 100000)
+    api.answers[("GET", BUTTONS)] = answer(200, b"[" * 100000 + b"]" * 100000)
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone buttons failed: ")
 
 
 def test_a_malformed_phone_type_is_refused_before_any_write(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, GOOD_BUTTONS)
-    api.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = Answer(200, b"<html/>", "text/html")
+    api.answers[("GET", BUTTONS)] = answer(200, GOOD_BUTTONS)
+    api.answers[("GET", "/api/v1/configs/phone_types/%s/" % HDV230)] = answer(200, b"<html/>", "text/html")
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET phone type '%s' failed: " % HDV230, "not JSON")
 
@@ -169,7 +131,7 @@ def test_a_malformed_phone_type_is_refused_before_any_write(api, module):
 @pytest.mark.parametrize("body", [{"primaryLinePort": "false"}, {"primaryLinePort": None}, {}, [False], "true",
                                   {"primaryLinePort": 0}])
 def test_malformed_primary_line_answer(api, module, body):
-    api.answers[("GET", PRIMARY)] = Answer(200, body)
+    api.answers[("GET", PRIMARY)] = answer(200, body)
     result = module(apio_primary_line.main, apio_args(api, primary=True))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): GET primary line port failed: ", "primaryLinePort")
 
@@ -180,7 +142,7 @@ def test_malformed_primary_line_answer(api, module, body):
     ([{"id": "dev-desk-1"}], "no device list"),
 ])
 def test_malformed_portal_answer(api, module, body, words):
-    api.answers[("GET", DEVICES)] = Answer(200, body)
+    api.answers[("GET", DEVICES)] = answer(200, body)
     result = module(apio_softphone.main, dict(portal_url=api.url, client_id="c", client_secret="s", retries=1,
                                               customer=CUSTOMER, user="jdoe", device="dev-desk-1",
                                               client_type="desktop"))
@@ -189,7 +151,7 @@ def test_malformed_portal_answer(api, module, body, words):
 
 def test_a_number_where_a_string_is_expected_is_read_as_that_string(api, module):
     # A parameter sent as a JSON number is the same value: lenient, and nothing is lost.
-    api.answers[("GET", BUTTONS)] = Answer(200, dict(GOOD_BUTTONS, keys=[
+    api.answers[("GET", BUTTONS)] = answer(200, dict(GOOD_BUTTONS, keys=[
         {"id": 3, "type": "DIRECT_CALL", "label": "desk", "parameter": 1000}]))
     result = module(apio_phone_buttons_info.main, apio_args(api))
     assert result["failed"] is False
@@ -198,25 +160,25 @@ def test_a_number_where_a_string_is_expected_is_read_as_that_string(api, module)
 
 @pytest.mark.parametrize("client_type", [5, True, {"type": "desktop"}])
 def test_a_client_type_that_is_not_a_string_is_refused(api, module, client_type):
-    api.answers[("GET", DEVICES)] = Answer(200, {"data": [{"id": "dev-desk-1", "clientType": client_type}]})
+    api.answers[("GET", DEVICES)] = answer(200, {"data": [{"id": "dev-desk-1", "clientType": client_type}]})
     result = module(apio_softphone.main, dict(portal_url=api.url, client_id="c", client_secret="s", retries=1,
                                               customer=CUSTOMER, user="jdoe", device="dev-desk-1",
                                               client_type="desktop"))
     assert_clear_failure(result, api, "user jdoe (customer %s): GET softphone devices failed: " % CUSTOMER)
 
 
-@pytest.mark.parametrize("answer", [Answer(200, b"<html/>", "text/html"), Answer(200, {"token": "x"}),
-                                    Answer(200, b""), Answer(200, [TOKENS])])
+@pytest.mark.parametrize("answer", [answer(200, b"<html/>", "text/html"), answer(200, {"token": "x"}),
+                                    answer(200, b""), answer(200, [TOKENS])])
 def test_malformed_login_answer(api, module, answer):
     api.answers[("POST", "/api/v01/auth/login")] = answer
     result = module(apio_primary_line.main, apio_args(api, primary=True))
     assert_clear_failure(result, api, "user foouser (foo/foogroup): APIO login ", "access_token")
-    assert [m for m, unused_path, unused_body in api.requests] == ["POST"]
+    assert [r.method for r in api.requests] == ["POST"]
 
 
 def test_a_malformed_write_answer_is_reported(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, GOOD_BUTTONS)
-    api.answers[("PUT", BUTTONS)] = Answer(200, b"OK", "text/plain")
+    api.answers[("GET", BUTTONS)] = answer(200, GOOD_BUTTONS)
+    api.answers[("PUT", BUTTONS)] = answer(200, b"OK", "text/plain")
     result = module(apio_phone_buttons.main, apio_args(api, keys=[{"id": 6, "type": "DND_TOGGLE"}]))
     assert result["failed"] is True
     assert result["msg"].startswith("user foouser (foo/foogroup): PUT phone buttons failed: "), result["msg"]
@@ -224,8 +186,8 @@ def test_a_malformed_write_answer_is_reported(api, module):
 
 
 def test_malformed_answers_in_a_real_playbook(api, tmp_path):
-    api.answers[("GET", BUTTONS)] = Answer(200, b"<html>maintenance</html>", "text/html")
-    api.answers[("GET", PRIMARY)] = Answer(200, {"primaryLinePort": "yes"})
+    api.answers[("GET", BUTTONS)] = answer(200, b"<html>maintenance</html>", "text/html")
+    api.answers[("GET", PRIMARY)] = answer(200, {"primaryLinePort": "yes"})
 
     class Target:
         url = api.url
@@ -235,7 +197,7 @@ def test_malformed_answers_in_a_real_playbook(api, tmp_path):
               "telephony.apio.apio_phone_buttons": dict(FOOUSER, keys=[{"id": 6, "type": "DND_TOGGLE"}])},
              {"name": "buttons info", "ignore_errors": True, "telephony.apio.apio_phone_buttons_info": FOOUSER},
              {"name": "primary", "ignore_errors": True, "telephony.apio.apio_primary_line": dict(FOOUSER, primary=True)}]
-    result = run(tasks, apio={"username": "admin", "password": "admin-pass", "retries": 0})
+    result = run(tasks, apio=dict(ADMIN, retries=0))
     assert result.rc == 0, result.output  # every task failed, and was ignored
     assert result.result("buttons")["msg"] == ("user foouser (foo/foogroup): GET phone buttons failed: HTTP 200: the "
                                                "answer is not JSON: '<html>maintenance</html>'")
@@ -243,11 +205,11 @@ def test_malformed_answers_in_a_real_playbook(api, tmp_path):
     assert result.result("primary")["msg"].startswith("user foouser (foo/foogroup): GET primary line port failed: "
                                                       "unexpected answer, no boolean primaryLinePort")
     assert "Traceback" not in result.output and "Traceback" not in result.raw_results
-    assert api.writes() == []
+    assert api.sent("PUT") == []
 
 
 def test_info_module_fails_clearly_too(api, module):
-    api.answers[("GET", BUTTONS)] = Answer(200, dict(GOOD_BUTTONS, keys=[{"id": None}]))
+    api.answers[("GET", BUTTONS)] = answer(200, dict(GOOD_BUTTONS, keys=[{"id": None}]))
     result = module(apio_phone_buttons_info.main, apio_args(api))
     assert result["failed"] is True
     assert result["msg"].startswith("user foouser (foo/foogroup): GET phone buttons failed: unexpected answer")

@@ -13,8 +13,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from support.playbook import ADMIN, PORTAL_CLIENT
+from support.simlog import writes
 
-from .common import CUSTOMER, writes
+from .common import CUSTOMER
 
 PRIMARY = "access_device/primary_line_port"
 SPECIAL = ["..", ".", "a/b", "../foouser", "../../foo/groups/foogroup/users/foouser", "x?y=1", "room#2",

@@ -5,8 +5,9 @@ import pytest
 from apio_sim.tls import make_test_certs
 
 from support.playbook import ADMIN, make_runner
+from support.simlog import writes
 
-from .common import CUSTOMER, FOOUSER, writes
+from .common import CUSTOMER, FOOUSER
 
 WARNING = "TLS certificate verification is off (validate_certs=false)"
 

@@ -7,12 +7,13 @@ simulator's keys equal the rendered templates). Here we also check the requests 
 
 import subprocess
 
-from rolekit import BIN, REPO, base_env, writes
+from support.runner import BIN, REPO, environment
+from support.simlog import writes
 
 
 def test_molecule_scenario(sim):
     proc = subprocess.run([str(BIN / "molecule"), "test", "--scenario-name", "default"],
-                          cwd=str(REPO / "roles" / "phone_buttons"), env=base_env(sim),
+                          cwd=str(REPO / "roles" / "phone_buttons"), env=environment(sim, connection=True),
                           capture_output=True, text=True, timeout=900, check=False)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
@@ -20,6 +21,6 @@ def test_molecule_scenario(sim):
         assert "%s: Executed: Successful" % step in output.replace(" > ", ": ").replace(" ➜ ", ": "), output
     # Only the converge wrote: one PUT for each of the 5 users with a phone and a layout; the
     # idempotence run read and wrote nothing more than one GET per user.
-    puts = [path for method, path in writes(sim) if method == "PUT"]
-    assert len(puts) == 5, writes(sim)
+    puts = [w["path"] for w in writes(sim.requests()) if w["method"] == "PUT"]
+    assert len(puts) == 5, writes(sim.requests())
     assert all(path.endswith("/access_device/phone_buttons/") for path in puts)

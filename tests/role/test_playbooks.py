@@ -3,7 +3,8 @@ the simulator: the dry run and its plan report, drift detection, apply, and appl
 
 import json
 
-from rolekit import EXAMPLE, writes
+from rolekit import EXAMPLE
+from support.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"
@@ -19,7 +20,7 @@ def test_dry_run_writes_the_plan_report_and_nothing_else(playbook, sim, tmp_path
     # Relative, as the pipelines give it: the directory ansible-playbook runs in (tmp_path).
     run = playbook(SITE, inventory=INVENTORY, check=True, extra_vars={"apio_plan_dir": "plan"})
     assert run.rc == 0, run.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
     buttons, markdown = report(plan, "phone_buttons")
     assert buttons["check_mode"] is True
@@ -64,7 +65,7 @@ def test_drift_detection_fails_on_drift_and_passes_once_applied(playbook, sim, t
     dirty = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift)
     assert dirty.rc != 0
     assert "drift: 5 of 6 users differ from the desired state (Phone buttons" in dirty.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
     applied = playbook(SITE, inventory=INVENTORY, extra_vars={"apio_plan_dir": str(tmp_path / "applied")})
     assert applied.rc == 0, applied.output
@@ -75,7 +76,7 @@ def test_drift_detection_fails_on_drift_and_passes_once_applied(playbook, sim, t
     sim.reset()
     clean = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift)
     assert clean.rc == 0, clean.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     for name in ("phone_buttons", "primary_line", "softphones"):
         data, markdown = report(tmp_path / "plan", name)
         assert data["counts"]["changed"] == 0, (name, data)
@@ -97,4 +98,4 @@ def test_drift_after_a_manual_change_names_the_user(playbook, sim, tmp_path):
     data, markdown = report(tmp_path / "plan", "phone_buttons")
     assert [c["user_label"] for c in data["changes"]] == ["user carol@sip.example.com (foo/othergroup)"]
     assert data["changes"][0]["changes"] == ["key 9 added: DIRECT_CALL 'Reception' 2000"]
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []

@@ -3,7 +3,8 @@
 import textwrap
 
 import pytest
-from rolekit import role_play, writes
+from rolekit import role_play
+from support.simlog import writes
 
 SEED_USERS = [
     {"user": "foouser", "vars": {"assistant": "alice@sip.example.com"}},
@@ -26,7 +27,7 @@ def test_check_then_apply_then_steady_state(playbook, sim):
 
     check = playbook(play, check=True, diff=True)
     assert check.rc == 0, check.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     result = check.fact("phone_buttons_result")
     assert result["check_mode"] is True
     assert result["counts"] == {"total": 6, "changed": 4, "unchanged": 0, "skipped": 2, "failed": 0}
@@ -39,7 +40,7 @@ def test_check_then_apply_then_steady_state(playbook, sim):
     apply = playbook(play)
     assert apply.rc == 0, apply.output
     assert apply.fact("phone_buttons_result")["counts"]["changed"] == 4
-    assert len(writes(sim)) == 4
+    assert len(writes(sim.requests())) == 4
     assert keys_of(sim, "foo", "foogroup", "foouser")[10] == ("BLF", "Assistant", "alice@sip.example.com")
     assert keys_of(sim, "foo", "foogroup", "foouser")[1] == ("LINE", "Line", "foouser")
     alice = keys_of(sim, "foo", "foogroup", "alice@sip.example.com")
@@ -53,7 +54,7 @@ def test_check_then_apply_then_steady_state(playbook, sim):
     assert again.fact("phone_buttons_result")["counts"] == {"total": 6, "changed": 0, "unchanged": 4, "skipped": 2,
                                                             "failed": 0}
     requests = sim.requests()
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     assert len([r for r in requests if r["method"] == "GET" and "/phone_buttons/" in r["path"]]) == 6
     assert len([r for r in requests if "/auth/login" in r["path"]]) == 1
 
@@ -64,7 +65,7 @@ def test_on_missing_fail_stops_before_any_write(playbook, sim):
     assert "nothing was written" in run.output
     assert "user nophone (foo/foogroup)" in run.output and "has no phone" in run.output
     assert "template 'standard' has no layout for phone type 'Generic SIP Phone'" in run.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_unknown_user_and_unrenderable_layout_stop_before_any_write(playbook, sim):
@@ -74,7 +75,7 @@ def test_unknown_user_and_unrenderable_layout_stop_before_any_write(playbook, si
     assert run.rc != 0
     assert "user ghost (foo/foogroup)" in run.output and "user not found" in run.output
     assert "key 3 parameter: 'nope' is undefined" in run.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
@@ -89,7 +90,7 @@ def test_a_user_the_phone_type_refuses_stops_every_write(playbook, sim):
     assert ("nothing was written: 1 of 2 users not valid, 1 user that differs held back: "
             "user alice@sip.example.com (foo/foogroup): key 1: type 'ONETOUCH' is not available on phone type "
             "'Yealink-T46S'") in run.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     result = run.fact("phone_buttons_result")
     assert result["counts"] == {"total": 2, "changed": 0, "unchanged": 0, "skipped": 0, "failed": 1, "not_written": 1}
     assert [(r["user"], r.get("blocked", False), r["failed"]) for r in result["results"]] == [

@@ -10,7 +10,6 @@ import json
 import os
 import re
 import signal
-import subprocess
 import time
 from pathlib import Path
 from urllib.parse import unquote
@@ -20,8 +19,10 @@ import pytest
 import yaml
 
 from apio_sim.testing import SimulatorProcess
-from rolekit import BIN, COLLECTIONS, REPO, Run, base_env, role_play, sim_env, writes
-from support import browser
+from rolekit import role_play
+from support import browser, runner
+from support.runner import BIN, COLLECTIONS, REPO
+from support.simlog import writes
 
 TENANT, GROUP = "bench", "benchgroup"
 HDV230, YEALINK, POLYCOM = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300"
@@ -52,14 +53,7 @@ def slow_fleet():
 
 def run_playbook(sim, tmp_path, plays, name, check=False):
     """ansible-playbook of ``plays`` (a list of plays) against ``sim``; the task results are recorded."""
-    path = tmp_path / ("%s.yml" % name)
-    path.write_text(yaml.safe_dump(plays, sort_keys=False))
-    dump = tmp_path / ("%s.jsonl" % name)
-    cmd = [str(BIN / "ansible-playbook"), str(path)] + (["--check"] if check else [])
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=base_env(sim, dump), cwd=str(tmp_path),
-                          timeout=600, check=False)
-    results = [json.loads(line) for line in dump.read_text().splitlines() if line.strip()] if dump.exists() else []
-    return Run(proc, results)
+    return runner.playbook(sim, tmp_path, plays, name=name, check=check)
 
 
 def requests_of(sim, method, route="/phone_buttons/"):
@@ -162,7 +156,7 @@ def test_an_invalid_user_on_another_phone_type_blocks_every_write(fleet, tmp_pat
         assert run.rc == 2, run.output  # the play failed (a task failed on the host)
         assert "failed=1" in run.output
         assert [r for r in fleet.requests() if r["method"] == "PUT"] == [], "a PUT was sent (check=%s)" % check
-        assert writes(fleet) == []
+        assert writes(fleet.requests()) == []
         assert expected_msg in run.output
         assert "Roll the templates out: read 1201 of 1201 users" in run.output  # progress; no write phase
         assert "wrote" not in run.output and "would write" not in run.output
@@ -216,7 +210,7 @@ def test_check_mode_reports_exactly_what_the_real_run_changes(fleet, tmp_path):
 
     check = run_playbook(fleet, tmp_path, play, "check", check=True)
     assert check.rc == 0, check.output
-    assert requests_of(fleet, "PUT") == [] and writes(fleet) == []
+    assert requests_of(fleet, "PUT") == [] and writes(fleet.requests()) == []
     check_report, check_users = read_report(tmp_path / "check.json")
     assert check_report["check_mode"] is True
     assert check_report["counts"] == {"total": count, "changed": count - len(done_already),
@@ -245,7 +239,7 @@ def test_check_mode_reports_exactly_what_the_real_run_changes(fleet, tmp_path):
     puts = requests_of(fleet, "PUT")
     assert len(puts) == len(did)
     assert sorted(user_of_path(r["path"]) for r in puts) == sorted(u for _t, _g, u in did)
-    assert len(writes(fleet)) == len(did)
+    assert len(writes(fleet.requests())) == len(did)
     assert len(logins(fleet)) == 1
     for i in (0, 1, 2, 5, 10, 299):
         user_vars = dict(common_vars, **users[i].get("vars", {}))
@@ -258,7 +252,7 @@ def test_check_mode_reports_exactly_what_the_real_run_changes(fleet, tmp_path):
     assert again.rc == 0, again.output
     assert again.fact("phone_buttons_result")["counts"] == {"total": count, "changed": 0, "unchanged": count,
                                                             "skipped": 0, "failed": 0}
-    assert writes(fleet) == []
+    assert writes(fleet.requests()) == []
     gets = requests_of(fleet, "GET")
     assert len(gets) == count
     assert len(set(user_of_path(r["path"]) for r in gets)) == count
@@ -301,11 +295,8 @@ def test_an_interrupted_rollout_recovers(slow_fleet, tmp_path):
 
     assert len(differing()) == count  # every bench user starts without the standard layout
     play = role_play(users, phone_buttons_tenant=TENANT, phone_buttons_group=GROUP)
-    path = tmp_path / "rollout.yml"
-    path.write_text(yaml.safe_dump(play, sort_keys=False))
-    log = (tmp_path / "interrupted.log").open("w")
-    proc = subprocess.Popen([str(BIN / "ansible-playbook"), str(path)], stdout=log, stderr=subprocess.STDOUT,
-                            env=base_env(sim), cwd=str(tmp_path), start_new_session=True)
+    proc = runner.start_playbook(sim, tmp_path, play, name="rollout", log=tmp_path / "interrupted.log",
+                                 new_session=True).proc
     try:
         deadline = time.monotonic() + 120
         while sim.counters()["by_method"].get("PUT", 0) < 100:
@@ -317,7 +308,6 @@ def test_an_interrupted_rollout_recovers(slow_fleet, tmp_path):
         if proc.poll() is None:
             kill_job(proc)
         proc.wait(timeout=30)
-        log.close()
     # Let the requests already in flight on the server settle.
     last, stable_since = None, time.monotonic()
     while time.monotonic() - stable_since < 1.0:
@@ -341,7 +331,7 @@ def test_an_interrupted_rollout_recovers(slow_fleet, tmp_path):
     play[0]["tasks"][0]["vars"]["phone_buttons_report"] = str(tmp_path / "check.json")
     check = run_playbook(sim, tmp_path, play, "check", check=True)
     assert check.rc == 0, check.output
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
     _report, check_users = read_report(tmp_path / "check.json")
     assert sorted(u for (_t, _g, u), e in check_users.items() if e["changed"]) == left
     assert check.fact("phone_buttons_result")["counts"]["changed"] == len(left)
@@ -363,7 +353,7 @@ def test_an_interrupted_rollout_recovers(slow_fleet, tmp_path):
     final = run_playbook(sim, tmp_path, play, "final")
     assert final.rc == 0, final.output
     assert final.fact("phone_buttons_result")["counts"]["changed"] == 0
-    assert writes(sim) == []
+    assert writes(sim.requests()) == []
 
 
 # -- 4. results survive AWX (ansible-runner's event size limit) --------------------------------------
@@ -379,7 +369,7 @@ def runner_job(sim, tmp_path, name, plays, extra_env=None):
         "localhost ansible_connection=local ansible_python_interpreter=%s\n" % (BIN / "python"))
     (pdd / "project" / "main.yml").write_text(yaml.safe_dump(plays, sort_keys=False))
     (pdd / "ansible.cfg").write_text("[defaults]\nretry_files_enabled = false\n")
-    env = dict(sim_env(sim))
+    env = sim.environment()
     env.update({"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(pdd / "ansible.cfg"),
                 "PATH": "%s%s%s" % (BIN, os.pathsep, os.environ.get("PATH", ""))})
     env.update(extra_env or {})
@@ -477,7 +467,7 @@ def test_the_plan_report_of_a_fleet_reads_as_a_few_groups(fleet, tmp_path):
 
     run = run_playbook(fleet, tmp_path, play, "plan", check=True)
     assert run.rc == 0, run.output
-    assert writes(fleet) == []
+    assert writes(fleet.requests()) == []
 
     # The JSON report: every user, with its full detail.
     report, changed = read_report(plan / "phone_buttons.json")

@@ -7,7 +7,7 @@ is answered 418 so that an unexpected request shows up as a failure.
 import copy
 from urllib.parse import unquote
 
-from .conftest import reply
+from support.fake_server import reply
 
 HDV230 = "Telenet-Panasonic-KX-HDV230"
 CUSTOMER = "11111111-1111-4111-8111-111111111111"  # a portal customer (a UUID)

@@ -103,12 +103,12 @@ def test_connection_options_from_the_environment(server, apio, run_module, monke
     apio.add("foouser", primary=True)
     monkeypatch.setenv("APIO_URL", server.url)
     monkeypatch.setenv("APIO_USERNAME", "admin")
-    monkeypatch.setenv("APIO_PASSWORD", "admin-pass")
+    monkeypatch.setenv("APIO_PASSWORD", "s3cret")
     monkeypatch.setenv("APIO_API_PREFIX", "/api/v1")
     result = run_module(apio_primary_line.main, {"tenant": "foo", "group": "foogroup", "user": "foouser",
                                                  "primary": True})
     assert result["changed"] is False
-    assert server.requests[0].json == {"username": "admin", "password": "admin-pass"}
+    assert server.requests[0].json == {"username": "admin", "password": "s3cret"}
 
 
 def test_portal_options_from_the_environment(server, portal, run_module, monkeypatch):

@@ -5,7 +5,7 @@ import threading
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 
-from .conftest import reply
+from support.fake_server import reply
 
 LOGIN = ("POST", "/api/v01/auth/login")
 REFRESH = ("GET", "/api/v01/auth/access_token")
@@ -28,26 +28,26 @@ def _get(apio):
 
 def test_login_then_bearer_token(server, clients):
     server.script(tokens("acc1", "ref1"), OK, OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     _get(apio)
     _get(apio)
     assert server.sent() == [LOGIN, GET, GET]  # one login for the whole task
     login = server.requests[0]
-    assert login.json == {"username": "admin", "password": "admin-pass"}
+    assert login.json == {"username": "admin", "password": "s3cret"}
     assert login.headers["content-type"] == "application/json"
     assert [r.token for r in server.requests[1:]] == ["acc1", "acc1"]
 
 
 def test_auth_routes_ignore_the_api_prefix(server, clients):
     server.script(tokens("acc1", "ref1"), OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass", api_prefix="/api/v01/p1")
+    apio = clients.apio(server.url, username="admin", password="s3cret", api_prefix="/api/v01/p1")
     _get(apio)
     assert server.sent() == [LOGIN, ("GET", PATH.replace("/api/v1/", "/api/v01/p1/"))]
 
 
 def test_401_renews_with_the_refresh_token_first(server, clients):
     server.script(tokens("acc1", "ref1"), EXPIRED, tokens("acc2", "ref2"), OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     assert _get(apio) == {"primaryLinePort": False}
     assert server.sent() == [LOGIN, GET, REFRESH, GET]
     assert server.requests[2].token == "ref1"
@@ -58,7 +58,7 @@ def test_401_renews_with_the_refresh_token_first(server, clients):
 def test_the_new_refresh_token_is_used_next_time(server, clients):
     server.script(tokens("acc1", "ref1"), EXPIRED, tokens("acc2", "ref2"), OK,
                   EXPIRED, tokens("acc3", "ref3"), OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     _get(apio)
     _get(apio)
     assert server.sent() == [LOGIN, GET, REFRESH, GET, GET, REFRESH, GET]
@@ -68,7 +68,7 @@ def test_the_new_refresh_token_is_used_next_time(server, clients):
 def test_refused_refresh_token_falls_back_to_login(server, clients):
     server.script(tokens("acc1", "ref1"), EXPIRED, reply(401, {"error": "refresh token expired"}),
                   tokens("acc2", "ref2"), OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     assert _get(apio) == {"primaryLinePort": False}
     assert server.sent() == [LOGIN, GET, REFRESH, LOGIN, GET]
     assert server.requests[-1].token == "acc2"
@@ -78,7 +78,7 @@ def test_refused_refresh_token_falls_back_to_login(server, clients):
 def test_reauthentication_happens_once_per_request(server, clients):
     server.script(tokens("acc1", "ref1"), EXPIRED, tokens("acc2", "ref2"),
                   reply(401, {"error": "token expired"}), OK)
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     with pytest.raises(ApiError) as caught:
         _get(apio)
     assert server.sent() == [LOGIN, GET, REFRESH, GET]
@@ -98,7 +98,7 @@ def test_bad_credentials(server, clients):
 
 def test_login_answer_without_access_token(server, clients):
     server.script(reply(200, {"refresh_token": "ref1"}))
-    apio = clients.apio(server.url, username="admin", password="admin-pass")
+    apio = clients.apio(server.url, username="admin", password="s3cret")
     with pytest.raises(ApiError, match="the answer carries no access_token"):
         _get(apio)
 
@@ -124,7 +124,7 @@ def test_refused_static_token_fails_without_login_or_refresh(server, clients):
 
 def test_refused_static_token_with_credentials_logs_in(server, clients):
     server.script(EXPIRED, tokens("acc1", "ref1"), OK)
-    apio = clients.apio(server.url, token="old-token", username="admin", password="admin-pass")
+    apio = clients.apio(server.url, token="old-token", username="admin", password="s3cret")
     assert _get(apio) == {"primaryLinePort": False}
     assert server.sent() == [GET, LOGIN, GET]
     assert [r.token for r in server.requests] == ["old-token", None, "acc1"]
@@ -148,9 +148,9 @@ def test_many_threads_seeing_one_401_renew_once(server, clients, flow):
 
     server.handler = handler
     if flow == "refresh":
-        apio = clients.apio(server.url, username="admin", password="admin-pass", pool_size=threads)
+        apio = clients.apio(server.url, username="admin", password="s3cret", pool_size=threads)
     else:
-        apio = clients.apio(server.url, token="old-token", username="admin", password="admin-pass",
+        apio = clients.apio(server.url, token="old-token", username="admin", password="s3cret",
                             pool_size=threads)
     apio._current_token()  # log in before the threads start, as a batch's first user would
     errors = []

@@ -3,7 +3,7 @@
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 
-from .conftest import reply
+from support.fake_server import reply
 
 CASES = [
     pytest.param(400, {"errors": [{"message": "2: INVALID_PARAMETERS, This Phone Type does not supports "

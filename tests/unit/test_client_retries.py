@@ -6,7 +6,7 @@ import time
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 
-from .conftest import DROP, reply
+from support.fake_server import DROP, reply
 
 OK = reply(200, {"primaryLinePort": True})
 PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/primary_line_port/"

@@ -10,7 +10,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from .conftest import ScriptedServer, reply
+from support.fake_server import ScriptedServer, reply
 
 PRIMARY = "/access_device/primary_line_port/"
 

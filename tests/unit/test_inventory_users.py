@@ -23,7 +23,7 @@ from ansible_collections.telephony.apio.plugins.doc_fragments.connection import 
 from ansible_collections.telephony.apio.plugins.inventory import users as users_plugin
 from ansible_collections.telephony.apio.plugins.module_utils import listing
 
-from .conftest import reply
+from support.fake_server import reply
 from .fakes import HDV230, FakeApio, segments
 
 NAME = "telephony.apio.users"

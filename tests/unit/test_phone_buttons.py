@@ -13,7 +13,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons impor
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError
 from ansible_collections.telephony.apio.plugins.modules import apio_phone_buttons, apio_phone_buttons_info
 
-from .conftest import reply
+from support.fake_server import reply
 from .fakes import HDV230, PHONE_TYPE, PHONE_TYPES, SEED_KEYS
 
 BUTTONS_PATH = "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/"

@@ -23,7 +23,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.reconcile import (
     module_rules,
 )
 
-from .conftest import reply
+from support.fake_server import reply
 from .fakes import HDV230, SEED_KEYS, FakeApio, segments
 
 BUTTONS = "/api/v1/tenants/foo/groups/{}/users/{}/access_device/phone_buttons/"
@@ -110,10 +110,6 @@ def nothing_written(invalid, total, held_back=1):
         invalid, total, held_back, "" if held_back == 1 else "s", "s" if held_back == 1 else "")
 
 
-def puts(server):
-    return server.sent("PUT")
-
-
 def put_bodies(server):
     return {r.path: r.json for r in server.requests if r.method == "PUT"}
 
@@ -196,7 +192,7 @@ def test_the_single_form(server, apio):
                  "before": {"device_type": HDV230, "buttons": {}},
                  "after": {"device_type": HDV230, "buttons": {"01": "LINE '' alice",
                                                               "02": "DIRECT_CALL 'Reception' 1000"}}}}
-    assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
+    assert server.sent("PUT") == [("PUT", BUTTONS.format("foogroup", "alice"))]
 
 
 def test_overrides_of_a_user_are_merged_into_the_template(server, apio):
@@ -255,11 +251,11 @@ def test_check_apply_and_the_steady_state(server, apio):
     assert [d["before_header"] for d in check["diff"]] == ["user alice (foo/foogroup)", "user bob (foo/foogroup)",
                                                            "user carol (foo/foogroup)"]
     assert check["results"][2]["current"]["buttons"] == alice_keys(user="carol")
-    assert puts(server) == []  # check mode writes nothing
+    assert server.sent("PUT") == []  # check mode writes nothing
 
     apply = rollout(args)
     assert (apply["changed"], apply["msg"]) == (True, "3 users: 3 changed, 0 unchanged")
-    assert sorted(puts(server)) == [("PUT", BUTTONS.format("foogroup", u)) for u in ("alice", "bob", "carol")]
+    assert sorted(server.sent("PUT")) == [("PUT", BUTTONS.format("foogroup", u)) for u in ("alice", "bob", "carol")]
 
     del server.requests[:]
     again = rollout(args, check=True)
@@ -341,7 +337,7 @@ def test_the_single_form_of_a_skipped_user(server, apio, device_type):
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", user="carol"))
     message = "user carol (foo/foogroup): " + ("has no phone" if device_type is None else NO_LAYOUT)
     assert (result["changed"], result["failed"], result["msg"]) == (False, False, message)
-    assert puts(server) == []
+    assert server.sent("PUT") == []
 
 
 def test_an_unknown_user_is_invalid_and_blocks_every_write(server, apio):
@@ -349,7 +345,7 @@ def test_an_unknown_user_is_invalid_and_blocks_every_write(server, apio):
     apio.add_without_phone("carol")
     batch = [{"user": "alice"}, {"user": "ghost"}, {"user": "carol"}]
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=batch))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert server.sent() == [("GET", BUTTONS.format("foogroup", "alice")), ("GET", HDV230_TYPE),
                              ("GET", BUTTONS.format("foogroup", "ghost")), ("GET", LISTING.format("foogroup")),
                              ("GET", BUTTONS.format("foogroup", "carol"))]
@@ -403,7 +399,7 @@ def test_on_missing_fail_makes_a_user_without_a_phone_invalid(server, apio):
     apio.add_without_phone("carol")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", on_missing="fail",
                           batch=[{"user": "alice"}, {"user": "carol"}]))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert result["msg"] == (nothing_written(1, 2)
                              + "user carol (foo/foogroup): has no phone")
     assert result["results"][1] == entry("carol", failed=True, changed=False, invalid=True, status=None,
@@ -426,7 +422,7 @@ def test_a_phone_type_without_a_layout_is_skipped(server, apio):
         device_type="Generic SIP Phone", msg="user gina (foo/foogroup): " + NO_LAYOUT, reason="user gina (foo/foogroup): " + NO_LAYOUT)
     assert (result["failed"], result["msg"]) == (False, "2 users: 1 changed, 0 unchanged, 1 skipped")
     assert result["counts"] == {"total": 2, "changed": 1, "failed": 0, "skipped": 1, "unchanged": 0}
-    assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
+    assert server.sent("PUT") == [("PUT", BUTTONS.format("foogroup", "alice"))]
     assert PHONE_TYPE.format("Generic%20SIP%20Phone") not in [p for m, p in server.sent()]
 
 
@@ -435,7 +431,7 @@ def test_on_missing_fail_makes_a_phone_type_without_a_layout_invalid(server, api
     apio.add("gina", device_type="Generic SIP Phone")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", on_missing="fail",
                           batch=[{"user": "gina"}, {"user": "alice"}]))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert result["failed"] is True
     assert result["msg"] == (nothing_written(1, 2)
                              + "user gina (foo/foogroup): " + NO_LAYOUT)
@@ -450,7 +446,7 @@ def test_an_unknown_template_is_invalid(server, apio):
     apio.add("bob")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice"},
                                                                             {"user": "bob", "template": "premium"}]))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert result["msg"] == (nothing_written(1, 2)
                              + "user bob (foo/foogroup): template 'premium' does not exist (templates: minimal, standard)")
     assert result["results"][1]["invalid"] is True
@@ -461,7 +457,7 @@ def test_a_rendering_error_is_invalid_and_names_the_key_and_the_field(server, ap
     apio.add("bob")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", vars={},
                           batch=[{"user": "alice", "vars": {"reception": "1000"}}, {"user": "bob"}]))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert result["msg"] == (nothing_written(1, 2)
                              + "user bob (foo/foogroup): key 2 parameter: 'reception' is undefined")
     assert result["results"][1] == entry("bob", failed=True, changed=False, invalid=True, status=None,
@@ -482,7 +478,7 @@ def test_a_rendering_error_is_invalid_and_names_the_key_and_the_field(server, ap
 def test_a_layout_the_phone_type_refuses_is_invalid(server, apio, override, message):
     apio.add("alice")
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice", "keys": [override]}]))
-    assert puts(server) == []
+    assert server.sent("PUT") == []
     assert result["results"][0]["msg"] == "user alice (foo/foogroup): " + message
     assert result["results"][0]["invalid"] is True
 
@@ -494,7 +490,7 @@ def test_a_python_error_while_rendering_is_invalid(server, apio):
                           batch=[{"user": "alice"}]))
     assert result["results"][0]["msg"] == ('user alice (foo/foogroup): key 2 parameter: '
                                            'can only concatenate str (not "int") to str')
-    assert puts(server) == []
+    assert server.sent("PUT") == []
 
 
 def test_on_invalid_skip_writes_the_valid_users(server, apio):
@@ -504,7 +500,7 @@ def test_on_invalid_skip_writes_the_valid_users(server, apio):
     batch = [{"user": "alice"}, {"user": "ghost"}, {"user": "bob", "vars": {"reception": "{{"}, "keys": [
         {"id": 2, "parameter": "{{ nope }}"}]}, {"user": "carol"}]
     result = rollout(dict(apio.args, tenant="foo", group="foogroup", batch=batch, on_invalid="skip"))
-    assert puts(server) == [("PUT", BUTTONS.format("foogroup", "alice"))]
+    assert server.sent("PUT") == [("PUT", BUTTONS.format("foogroup", "alice"))]
     assert result["failed"] is True and result["changed"] is True
     assert result["msg"] == ("2 of 4 users failed (1 changed, 0 unchanged): user ghost (foo/foogroup): " + NOT_FOUND_MSG
                              + "; user bob (foo/foogroup): key 2 parameter: 'nope' is undefined")
@@ -522,4 +518,4 @@ def test_the_report_lists_the_skipped_users(server, apio, tmp_path):
     assert written["counts"] == result["counts"] == {"total": 2, "changed": 1, "failed": 0, "skipped": 1, "unchanged": 0}
     assert written["check_mode"] is True
     assert [e["user"] for e in written["changes"]] == ["alice"]
-    assert puts(server) == []
+    assert server.sent("PUT") == []

@@ -5,7 +5,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import ApiEr
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
 from ansible_collections.telephony.apio.plugins.modules import apio_primary_line, apio_primary_line_info
 
-from .conftest import reply
+from support.fake_server import reply
 
 PRIMARY = "/api/v1/tenants/foo/groups/foogroup/users/{}/access_device/primary_line_port/"
 PL_PARAMS = {"tenant": "foo", "group": "foogroup", "user": "foouser", "primary": True}
@@ -81,7 +81,7 @@ def test_primary_line_failures_name_the_user_the_status_and_the_api_message(serv
 
 def test_primary_line_with_login(server, apio, run_module):
     apio.add("foouser", primary=True)
-    args = dict(apio.args, token=None, username="admin", password="admin-pass")
+    args = dict(apio.args, token=None, username="admin", password="s3cret")
     result = run_module(apio_primary_line.main, dict(args, tenant="foo", group="foogroup", user="foouser",
                                                      primary=True))
     assert result["changed"] is False

@@ -8,7 +8,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.reconcile import In
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
 from ansible_collections.telephony.apio.plugins.modules import apio_softphone, apio_softphone_info
 
-from .conftest import reply
+from support.fake_server import reply
 from .fakes import CUSTOMER
 
 BASE = f"/api/v1.0/customers/{CUSTOMER}/users/jdoe/devices/pbx"
