@@ -50,8 +50,10 @@ SEED_CREDENTIALS = {
 }
 # The same, as the modules' options.
 SEED_ADMIN = {"username": SEED_CREDENTIALS["APIO_USERNAME"], "password": SEED_CREDENTIALS["APIO_PASSWORD"]}
-SEED_PORTAL_CLIENT = {"client_id": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_ID"],
-                      "client_secret": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_SECRET"]}
+SEED_PORTAL_CLIENT = {
+    "client_id": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_ID"],
+    "client_secret": SEED_CREDENTIALS["APIO_PORTAL_CLIENT_SECRET"],
+}
 
 
 class SimulatorProcess:
@@ -72,8 +74,9 @@ class SimulatorProcess:
 
     # ---- lifecycle
 
-    def start(self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0,
-              log=None):
+    def start(
+        self, seed=None, users: int = 0, tls_cert=None, tls_key=None, extra_args=(), timeout: float = 20.0, log=None
+    ):
         """Launch ``python -m apio_sim`` on a free port and wait until it answers; returns self.
 
         ``extra_args`` are more options of ``python -m apio_sim`` (``--latency-ms 10``...); ``log``, a file
@@ -235,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     split = argv.index("--")
     with SimulatorProcess().start(extra_args=argv[:split]) as sim:
-        command = subprocess.Popen(argv[split + 1:], env=dict(os.environ, **sim.environment()))
+        command = subprocess.Popen(argv[split + 1 :], env=dict(os.environ, **sim.environment()))
         try:
             return command.wait()
         except KeyboardInterrupt:  # the command got the interrupt too: let it finish

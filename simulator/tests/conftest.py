@@ -11,6 +11,7 @@ import requests
 # The package's own fixtures, imported (not pytest_plugins) so this works from any rootdir; apio_sim is
 # importable from a checkout, installed or not (pytest.ini's pythonpath).
 from apio_sim.pytest_plugin import sim, simulator  # noqa: F401
+from apio_sim.testing import SEED_PORTAL_CLIENT
 
 MACHINE = "sim-machine-token"
 PORTAL = "sim-portal-token"
@@ -93,7 +94,7 @@ class Api:
     def portal_token(self) -> dict:
         r = self.session.post(
             self.url + "/connect/token",
-            data={"grant_type": "client_credentials", "client_id": "sim-client", "client_secret": "sim-client-secret"},
+            data={"grant_type": "client_credentials", **SEED_PORTAL_CLIENT},
             timeout=10,
         )
         assert r.status_code == 200, r.text

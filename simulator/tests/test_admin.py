@@ -6,7 +6,7 @@ import pytest
 import requests
 from conftest import CUST1, FOOUSER_KEYS, buttons, primary
 
-from apio_sim.testing import SimulatorError
+from apio_sim.testing import SEED_ADMIN, SimulatorError
 
 
 def test_requests_log_and_counters(api, sim):
@@ -22,7 +22,7 @@ def test_requests_log_and_counters(api, sim):
         (4, "GET", 404),
     ]
     assert log[0]["headers"] == {"content-type": "application/json", "accept-charges": None, "authorization": False}
-    assert log[0]["body"] == {"username": "admin", "password": "admin-pass"}
+    assert log[0]["body"] == SEED_ADMIN
     assert log[1] == {
         "seq": 2,
         "method": "GET",

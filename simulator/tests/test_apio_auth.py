@@ -5,12 +5,15 @@ from __future__ import annotations
 import base64
 import json
 import time
+from pathlib import Path
 
 import pytest
 import requests
+import yaml
 from conftest import MACHINE, Api, buttons
 
-from apio_sim.testing import SimulatorProcess
+import apio_sim
+from apio_sim.testing import SEED_ADMIN, SEED_PORTAL_CLIENT, SimulatorProcess
 
 
 def jwt_payload(token: str) -> dict:
@@ -31,7 +34,7 @@ def test_login_returns_jwt_pair_with_exp(api, sim):
 
 @pytest.mark.parametrize(
     "body",
-    [{"username": "admin", "password": "wrong"}, {"username": "nobody", "password": "admin-pass"}],
+    [{"username": "admin", "password": "wrong"}, {"username": "nobody", "password": SEED_ADMIN["password"]}],
 )
 def test_login_bad_credentials(api, body):
     r = requests.post(api.url + "/api/v01/auth/login", json=body, timeout=5)
@@ -40,9 +43,7 @@ def test_login_bad_credentials(api, body):
 
 
 def test_login_needs_json_content_type(api):
-    r = requests.post(
-        api.url + "/api/v01/auth/login", data=json.dumps({"username": "admin", "password": "admin-pass"}), timeout=5
-    )
+    r = requests.post(api.url + "/api/v01/auth/login", data=json.dumps(SEED_ADMIN), timeout=5)
     assert r.status_code == 400
     assert r.json() == {"error": "Content-Type must be application/json"}
 
@@ -57,7 +58,7 @@ def test_login_malformed_body(api, body):
 
 
 def test_auth_routes_take_no_trailing_slash(api):
-    r = requests.post(api.url + "/api/v01/auth/login/", json={"username": "admin", "password": "admin-pass"})
+    r = requests.post(api.url + "/api/v01/auth/login/", json=SEED_ADMIN)
     assert r.status_code == 404
     assert r.json() == {"error": "not found"}
     refresh = api.login()["refresh_token"]
@@ -184,3 +185,11 @@ def test_ttls_expire_tokens_in_real_time():
             timeout=5,
         )
         assert r.status_code == 401
+
+
+def test_the_seed_credentials_of_the_launcher_are_the_seeds():
+    """apio_sim.testing is where tests, benchmarks and the demo take the seed's credentials from."""
+    seed = yaml.safe_load((Path(apio_sim.__file__).parent / "seed.yaml").read_text())
+    admins = [a for a in seed["apio"]["accounts"] if a["level"] == 16]
+    assert [{"username": a["username"], "password": a["password"]} for a in admins] == [SEED_ADMIN]
+    assert SEED_PORTAL_CLIENT in [{k: c[k] for k in ("client_id", "client_secret")} for c in seed["portal"]["clients"]]

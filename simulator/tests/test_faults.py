@@ -9,7 +9,7 @@ import pytest
 import requests
 from conftest import CUST2, FOOUSER_KEYS, PORTAL, Api, buttons, portal_path, primary, sorted_keys
 
-from apio_sim.testing import SimulatorProcess
+from apio_sim.testing import SEED_ADMIN, SimulatorProcess
 
 RELABEL = {"keys": [{"id": 4, "type": "CALLLOG", "label": "x", "parameter": ""}]}
 
@@ -65,7 +65,7 @@ def test_error_rate_in_each_api_style(api, sim, code):
         headers={"accept-charges": "true"},
     )
     assert r.status_code == code and r.json()["error"] == code and r.json()["status"] == "error"
-    r = requests.post(api.url + "/api/v01/auth/login", json={"username": "admin", "password": "admin-pass"}, timeout=5)
+    r = requests.post(api.url + "/api/v01/auth/login", json=SEED_ADMIN, timeout=5)
     assert r.status_code == code and "error" in r.json()
     sim.faults(error_rate=0.0)
     # Nothing of the faulted writes happened; no login was counted.

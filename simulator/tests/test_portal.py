@@ -10,8 +10,10 @@ import pytest
 import requests
 from conftest import CUST1, CUST2, PORTAL, portal_path
 
+from apio_sim.testing import SEED_PORTAL_CLIENT
+
 ROLES = ["customer.user", "customer.user.uc", "customer.user.uc.softphone"]
-CREDS = {"client_id": "sim-client", "client_secret": "sim-client-secret"}
+CREDS = SEED_PORTAL_CLIENT
 
 
 def devices(api, customer=CUST1, user="jdoe") -> dict:
@@ -55,7 +57,7 @@ def test_client_credentials_and_refresh(api, sim):
 
 
 def test_client_credentials_with_basic_auth(api):
-    basic = base64.b64encode(b"sim-client:sim-client-secret").decode()
+    basic = base64.b64encode(f"{CREDS['client_id']}:{CREDS['client_secret']}".encode()).decode()
     r = requests.post(
         api.url + "/connect/token",
         data={"grant_type": "client_credentials"},
@@ -68,9 +70,12 @@ def test_client_credentials_with_basic_auth(api):
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"grant_type": "client_credentials", "client_id": "sim-client", "client_secret": "nope"}, "invalid_client"),
         (
-            {"grant_type": "client_credentials", "client_id": "other", "client_secret": "sim-client-secret"},
+            {"grant_type": "client_credentials", "client_id": CREDS["client_id"], "client_secret": "nope"},
+            "invalid_client",
+        ),
+        (
+            {"grant_type": "client_credentials", "client_id": "other", "client_secret": CREDS["client_secret"]},
             "invalid_client",
         ),
         ({"grant_type": "client_credentials"}, "invalid_client"),

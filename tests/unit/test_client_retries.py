@@ -1,10 +1,10 @@
 """Retries: 429 (with Retry-After), 500, 502, 503, 504 and connection errors, bounded by ``retries``."""
 
-import socket
 import time
 
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
+from apio_sim.testing import free_port
 
 from support.fake_server import DROP, reply
 
@@ -101,9 +101,7 @@ def test_dropped_connections_beyond_retries_fail_without_a_traceback(server, cli
 
 
 def test_connection_refused(clients):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    port = free_port()  # nothing listens there
     apio = clients.apio(f"http://127.0.0.1:{port}", token="tok", retries=2)
     started = time.monotonic()
     with pytest.raises(ApiError) as caught:
