@@ -31,25 +31,37 @@ import argparse
 import json
 import os
 import re
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run_bench import PASSWORD, USERNAME, Simulator, git_commit, machine  # noqa: E402
+from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+    BENCH,
+    GROUP,
+    TENANT,
+    Simulator,
+    add_output_options,
+    add_simulator_options,
+    command_line,
+    count_requests,
+    floor_session,
+    git_commit,
+    machine,
+    relative,
+    run_floor_client,
+    run_inventory,
+    user_id,
+)
 from report import fmt_int, replace_section  # noqa: E402
 
 SECTION_TITLE = "## Inventory: listing the platform"
 BEGIN = "<!-- inventory-bench:begin (bench/inventory_bench.py writes this section) -->"
 END = "<!-- inventory-bench:end -->"
 SEED_USERS = 7  # the simulator's seed users, next to the synthetic ones
-RUN_TIMEOUT = 3600
 CASES = {
     "listing": dict(label="listing", config={}),
     "phones": dict(label="listing + `phone_details`", config={
@@ -64,76 +76,27 @@ PLUGIN_LINES = {  # the plugin's -v lines: what they time
 
 # -- one ansible-inventory run -------------------------------------------------------------------------
 
-def inventory_env(sim):
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("APIO_", "ANSIBLE_")))
-    env.update({
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-        "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".build" / "collections"),
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true",
-        "APIO_URL": sim.url,
-        "APIO_USERNAME": USERNAME,
-        "APIO_PASSWORD": PASSWORD,
-    })
-    return env
-
-
-def run_inventory(sim, case, parallel, out_dir, name):
-    config = dict(CASES[case]["config"], plugin="telephony.apio.users", parallel=parallel)
-    config_file = out_dir / ("%s.apio_users.yml" % name)
-    config_file.write_text(json.dumps(config, indent=1) + "\n")  # JSON is YAML
-    output = out_dir / ("%s.json" % name)
-    log_file = out_dir / ("%s.log" % name)
-    cmd = [str(Path(sys.executable).parent / "ansible-inventory"), "-i", str(config_file), "--list", "-v",
-           "--output", str(output)]
+def measure_inventory(sim, case, parallel, out_dir, name):
+    config = dict(CASES[case]["config"], parallel=parallel)
     sim.prepare(reset_state=False)
-    load_before = os.getloadavg()[0]
-    with open(log_file, "w") as log:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=inventory_env(sim), cwd=str(out_dir))
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - started
-    rc = os.waitstatus_to_exitcode(status)
-    text = log_file.read_text()
-    if rc != 0:
-        raise SystemExit("bench: ansible-inventory failed (rc %d), see %s" % (rc, log_file))
+    run, log_file, load = run_inventory(sim, config, out_dir, name)
     plugin = {}
     for key, pattern in PLUGIN_LINES.items():
-        found = pattern.search(text)
+        found = pattern.search(run.output)
         plugin[key] = float(found.group(2)) if found else None
-    data = json.loads(output.read_text())
+    data = run.data
     hostvars = data["_meta"]["hostvars"]
     phone_groups = {g: len(v.get("hosts", [])) for g, v in data.items() if g.startswith("phone_")}
-    run = dict(
-        case=case, rc=rc, wall_s=round(wall, 2), cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
-        peak_rss_mb=round(usage.ru_maxrss / 1024, 1), plugin=plugin, hosts=len(hostvars),
+    output = Path(run.output_file)
+    result = dict(
+        case=case, rc=run.rc, wall_s=round(run.seconds, 2), cpu_s=round(run.usage.ru_utime + run.usage.ru_stime, 2),
+        peak_rss_mb=round(run.usage.ru_maxrss / 1024, 1), plugin=plugin, hosts=len(hostvars),
         groups=len([g for g in data if g != "_meta"]), phone_groups=phone_groups,
-        output_bytes=output.stat().st_size, requests=count_requests(sim),
-        load_before=round(load_before, 2), load_after=round(os.getloadavg()[0], 2),
-        log=str(log_file.relative_to(REPO)) if log_file.is_relative_to(REPO) else str(log_file))
+        output_bytes=output.stat().st_size, requests=count_requests(sim), log=relative(log_file), **load)
     known = [v for v in plugin.values() if v is not None]
-    run["ansible_own_s"] = round(wall - sum(known), 2)
+    result["ansible_own_s"] = round(run.seconds - sum(known), 2)
     output.unlink()  # about 1 KB per host
-    return run
-
-
-def count_requests(sim):
-    answer = sim.admin("GET", "requests")
-    kinds = dict(listings=0, phones=0, other=0)
-    for request in answer["requests"]:
-        method, path = request["method"], request["path"]
-        if path.startswith("/api/v01/auth/"):
-            continue
-        if method == "GET" and path.endswith("/access_device/phone_buttons/"):
-            kinds["phones"] += 1
-        elif method == "GET" and path.endswith(("/tenants/", "/groups/", "/users/")):
-            kinds["listings"] += 1
-        else:
-            kinds["other"] += 1
-    counters = answer["counters"]
-    kinds.update(logins=counters.get("logins", 0), refreshes=counters.get("refreshes", 0),
-                 by_status=counters.get("by_status", {}))
-    return kinds
+    return result
 
 
 # -- the floor: a bare requests client, in a process of its own -----------------------------------------
@@ -141,16 +104,10 @@ def count_requests(sim):
 def floor_client_main(argv):
     """``inventory_bench.py floor-client URL USERS PARALLEL``: one JSON line with its time and counts."""
     url, users, parallel = argv[0], int(argv[1]), int(argv[2])
-    import requests  # before the clock starts: the plugin's start-up is ansible-inventory's
-
-    ids = ["user%06d@bench.example" % i for i in range(users)]
-    base = "%s/api/v1/tenants/bench/groups/benchgroup/users/" % url
-    cpu0, started = os.times(), time.monotonic()
-    session = requests.Session()
-    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=parallel))
-    answer = session.post(url + "/api/v01/auth/login", json={"username": USERNAME, "password": PASSWORD})
-    answer.raise_for_status()
-    session.headers["Authorization"] = "Bearer %s" % answer.json()["access_token"]
+    ids = [user_id(i) for i in range(users)]
+    base = "%s/api/v1/tenants/%s/groups/%s/users/" % (url, TENANT, GROUP)
+    cpu0, started = os.times(), time.monotonic()  # requests is imported: the plugin's start-up is ansible-inventory's
+    session = floor_session(url, parallel)
 
     def one(user):
         answer = session.get(base + quote(user, safe="") + "/access_device/phone_buttons/")
@@ -168,16 +125,8 @@ def floor_client_main(argv):
 
 def run_floor(sim, users, parallel, out_dir, name):
     sim.prepare(reset_state=False)
-    load_before = os.getloadavg()[0]
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "floor-client", sim.url, str(users),
-                           str(parallel)], capture_output=True, text=True, cwd=str(REPO), check=False,
-                          timeout=RUN_TIMEOUT)
-    (out_dir / ("%s.log" % name)).write_text(proc.stdout + proc.stderr)
-    if proc.returncode != 0:
-        raise SystemExit("bench: the floor client failed, see %s" % (out_dir / ("%s.log" % name)))
-    run = json.loads(proc.stdout.strip().splitlines()[-1])
-    run.update(case="floor", load_before=round(load_before, 2), load_after=round(os.getloadavg()[0], 2),
-               requests=count_requests(sim))
+    run = run_floor_client(Path(__file__).resolve(), [sim.url, users, parallel], sim, out_dir, name)
+    run.update(case="floor")
     return run
 
 
@@ -198,7 +147,7 @@ def run_all(args):
         try:
             for case in args.cases:
                 print("bench: %s, %s ..." % (tag, case), flush=True)
-                run = run_inventory(sim, case, args.parallel, out_dir, "%s-%s" % (case, tag))
+                run = measure_inventory(sim, case, args.parallel, out_dir, "%s-%s" % (case, tag))
                 run.update(latency_ms=latency, users=args.users + SEED_USERS)
                 results["runs"].append(run)
                 print("bench: %s, %s: %.1f s" % (tag, case, run["wall_s"]), flush=True)
@@ -224,11 +173,12 @@ def checks(results):
         where = "%s at %g ms" % (run["case"], run["latency_ms"])
         req = run["requests"]
         want_phones = run["users"] if run["case"] == "phones" else 0
-        ok = run["hosts"] == run["users"] and req["phones"] == want_phones and req["logins"] == 1 and req["other"] == 0
+        ok = (run["hosts"] == run["users"] and req["button_gets"] == want_phones and req["logins"] == 1
+              and req["other"] == req["puts"] == req["phone_type_gets"] == 0)
         phones = "one phone GET per user" if want_phones else "no phone GET"
         found.append(("%s: every user a host, one login, %s" % (where, phones), ok,
                       "%d hosts of %d users; %d listing GETs, %d phone GETs, %d logins"
-                      % (run["hosts"], run["users"], req["listings"], req["phones"], req["logins"])))
+                      % (run["hosts"], run["users"], req["listings"], req["button_gets"], req["logins"])))
     return found
 
 
@@ -262,7 +212,7 @@ def section(results, notes=""):
         rows.append("| %g ms | %s | **%.1f** | %s | %s | %s | %.1f | %.1f | %s | %s / %s / %d | %s | %.0f MB | %.1f→%.1f |" % (
             run["latency_ms"], CASES[run["case"]]["label"], run["wall_s"], fmt_s(p["listing_s"]),
             fmt_s(p["phones_s"]), fmt_s(p["hosts_s"]), run["ansible_own_s"], run["cpu_s"],
-            "%.0f" % run["peak_rss_mb"], fmt_int(req["listings"]), fmt_int(req["phones"]), req["logins"],
+            "%.0f" % run["peak_rss_mb"], fmt_int(req["listings"]), fmt_int(req["button_gets"]), req["logins"],
             fmt_int(run["hosts"]), run["output_bytes"] / 2**20, run["load_before"], run["load_after"]))
     floor_lines = []
     for latency, run in sorted(floors.items()):
@@ -334,20 +284,16 @@ def parse_args(argv=None):
     p.add_argument("--latencies", default="0,10", help="simulator latencies in ms, comma-separated (default: 0,10)")
     p.add_argument("--cases", default="listing,phones", help="cases, comma-separated (default: listing,phones)")
     p.add_argument("--parallel", type=int, default=8, help="phone reads in flight (default: the plugin's, 8)")
-    p.add_argument("--access-ttl", type=float, default=86400.0, help="access token lifetime (default: a day)")
+    add_simulator_options(p, latency=False)
     p.add_argument("--no-floor", action="store_true", help="skip the bare requests client")
-    p.add_argument("--out-dir", default=str(BENCH / "out" / "inventory"), help="logs and raw runs")
-    p.add_argument("--results", default=str(BENCH / "results" / "inventory.json"))
-    p.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"))
-    p.add_argument("--no-docs", action="store_true")
-    p.add_argument("--report-only", action="store_true", help="only render the docs section from --results")
+    add_output_options(p, "inventory", "inventory.json")
     args = p.parse_args(argv)
     args.latencies = [float(v) for v in args.latencies.split(",") if v]
     args.cases = [c for c in args.cases.split(",") if c]
     unknown = [c for c in args.cases if c not in CASES]
     if unknown:
         p.error("unknown case(s): %s" % ", ".join(unknown))
-    args.command = " ".join(["bench/inventory_bench.py"] + (sys.argv[1:] if argv is None else list(argv)))
+    args.command = command_line("inventory_bench.py", argv)
     return args
 
 

@@ -28,8 +28,8 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(REPO / ".build" / "collections"))
 
-from rollout_bench import GROUP, PASSWORD, ROLE_VARS, TENANT, TEMPLATE, USERNAME, assistant_of  # noqa: E402
-from run_bench import Simulator, user_id  # noqa: E402
+from common import GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id  # noqa: E402
+from rollout_bench import ROLE_VARS, TEMPLATE, assistant_of  # noqa: E402
 
 
 def load_templates():
@@ -110,7 +110,7 @@ class Clock:
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--users", type=int, default=10000)
-    p.add_argument("--latency-ms", type=float, default=10.0)
+    add_simulator_options(p)
     p.add_argument("--parallel", type=int, default=8)
     p.add_argument("--no-user-vars", dest="user_vars", action="store_false")
     p.add_argument("--cprofile", type=int, default=0, help="print the N costliest functions (cumulative)")
@@ -119,7 +119,7 @@ def main(argv=None):
     args = p.parse_args(argv)
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    sim = Simulator(args.users, args.latency_ms, out / "simulator.log", 86400)
+    sim = Simulator(args.users, args.latency_ms, out / "simulator.log", args.access_ttl)
     report = {}
     try:
         clock = Clock()
@@ -137,7 +137,7 @@ def main(argv=None):
             if profiler:
                 profiler.disable()
             wall, cpu = time.monotonic() - wall, time.process_time() - cpu
-            counters = sim.admin("GET", "counters")
+            counters = sim.counters()
             print("== %s: %.1f s wall, %.1f s CPU, %s, %d requests, %d logins, result %d bytes (str)"
                   % (case, wall, cpu, result.get("msg", "")[:80], counters["total"], logins, len(str(result))))
             for name, w, c, rss in setup + clock.phases:

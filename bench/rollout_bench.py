@@ -43,27 +43,31 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Helpers of the phone buttons benchmark (run_bench.py), reused as they are: the simulator, one measured
-# ansible-playbook run (wall time, process-tree memory, the bench_timer callback's record), the
-# shared-layout batch run.
-from run_bench import (  # noqa: E402
+from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+    BENCH,
     GROUP,
     PASSWORD,
+    REPO,
     TENANT,
     USERNAME,
     Simulator,
+    add_output_options,
+    add_simulator_options,
+    command_line,
+    count_requests,
+    floor_session,
     git_commit,
     machine,
-    measure,
+    run_floor_client,
     run_playbook,
     user_id,
-    write_vars,
 )
 from report import fmt_int, replace_section  # noqa: E402
+
+# The shared-layout batch run of the phone buttons benchmark (run_bench.py), reused as it is.
+from run_bench import measure, write_vars  # noqa: E402
 
 ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
 TEMPLATE = "standard"
@@ -148,15 +152,10 @@ def expected_layouts(users, user_vars):
 def floor_client_main(argv):
     """``rollout_bench.py floor-client SPEC.json``: prints one JSON line with its time and counts."""
     spec = json.loads(Path(argv[0]).read_text())
-    import requests  # imported before the clock starts: floor (i) stands for start-up
-
     layouts = spec["layouts"]
     base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
-    cpu0, started = os.times(), time.monotonic()
-    session = requests.Session()
-    answer = session.post(spec["url"] + "/api/v01/auth/login", json={"username": USERNAME, "password": PASSWORD})
-    answer.raise_for_status()
-    session.headers["Authorization"] = "Bearer %s" % answer.json()["access_token"]
+    cpu0, started = os.times(), time.monotonic()  # requests is imported: floor (i) stands for start-up
+    session = floor_session(spec["url"], spec["parallel"])
 
     def one(user):
         url = base + quote(user, safe="") + "/access_device/phone_buttons/"
@@ -179,48 +178,12 @@ def floor_client_main(argv):
     return 0
 
 
-def run_floor_client(sim, spec_file, out_dir, name):
-    load_before = os.getloadavg()[0]
-    started = time.monotonic()
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "floor-client", str(spec_file)],
-                          capture_output=True, text=True, cwd=str(REPO), check=False)
-    wall = time.monotonic() - started
-    (out_dir / ("%s.log" % name)).write_text(proc.stdout + proc.stderr)
-    if proc.returncode != 0:
-        raise SystemExit("bench: the floor client failed, see %s" % (out_dir / ("%s.log" % name)))
-    run = json.loads(proc.stdout.strip().splitlines()[-1])
-    run.update(process_wall_s=round(wall, 3), load_before=round(load_before, 2),
-               load_after=round(os.getloadavg()[0], 2), requests=count_requests(sim))
-    return run
-
-
-# -- counting ----------------------------------------------------------------------------------------
-
-def count_requests(sim):
-    """The requests of the last run by route: phone buttons GET and PUT, phone types, the group's user
-    listing, logins (the admin API is never recorded)."""
-    answer = sim.admin("GET", "requests")
-    kinds = dict(button_gets=0, puts=0, phone_type_gets=0, user_list_gets=0, other=0)
-    for request in answer["requests"]:
-        method, path = request["method"], request["path"]
-        if path.endswith("/access_device/phone_buttons/"):
-            kinds["button_gets" if method == "GET" else "puts" if method == "PUT" else "other"] += 1
-        elif method == "GET" and "/configs/phone_types/" in path:
-            kinds["phone_type_gets"] += 1
-        elif method == "GET" and path.endswith("/users/"):
-            kinds["user_list_gets"] += 1
-        elif not path.startswith("/api/v01/auth/"):
-            kinds["other"] += 1
-    counters = answer["counters"]
-    kinds.update(total=counters.get("total", 0), logins=counters.get("logins", 0),
-                 refreshes=counters.get("refreshes", 0), by_status=counters.get("by_status", {}))
-    return kinds
-
+# -- what the roll-out wrote ----------------------------------------------------------------------------
 
 def put_bodies(sim):
     """user id -> the keys of its PUT in the last run, sorted by id."""
     found = {}
-    for request in sim.admin("GET", "requests?method=PUT")["requests"]:
+    for request in sim.requests(method="PUT"):
         user = request["path"].split("/users/")[1].split("/")[0].replace("%40", "@")
         keys = (request.get("body") or {}).get("keys") or []
         found[user] = sorted(({f: k.get(f, "") for f in ("id", "type", "label", "parameter")} for k in keys),
@@ -255,7 +218,7 @@ def measure_playbook(sim, playbook, case, users, vars_file, out_dir, name, task_
     print("bench: %-7s %-6s %6d users: rc=%d %.1f s (task %s s)  GET %d (+%d phone types, +%d listings) PUT %d "
           "logins %d  peak %.0f MB  result %s bytes  load %.1f->%.1f"
           % (name.rsplit("-", 2)[0], case, users, run["rc"], run["wall_s"], run["task_s"], req["button_gets"],
-             req["phone_type_gets"], req["user_list_gets"], req["puts"], req["logins"], run["peak_tree_mb"],
+             req["phone_type_gets"], req["listings"], req["puts"], req["logins"], run["peak_tree_mb"],
              run["result_str_bytes"], run["load_before"], run["load_after"]), flush=True)
     if run["rc"] != 0:
         print("bench: the run failed, see %s" % run["log"], flush=True)
@@ -293,7 +256,7 @@ def run_all(args):
         def floor_round(tag):
             for case in ("first", "steady"):
                 sim.prepare(reset_state=(case == "first"))
-                run = run_floor_client(sim, spec_file, out_dir, "floor-%s-%s" % (case, tag))
+                run = run_floor_client(Path(__file__).resolve(), [spec_file], sim, out_dir, "floor-%s-%s" % (case, tag))
                 if case == "first" and floor["client_writes"] is None:
                     floor["client_writes"] = compare_writes(put_bodies(sim), layouts)
                 floor["client"][case].append(run)
@@ -335,7 +298,6 @@ def run_all(args):
                 run = measure(sim, "batch", case, n, batch_vars, out_dir)  # run_bench's own (c)
                 run["method"] = "batch"
                 run["result_str_bytes"] = (run["tasks"][-1] if run["tasks"] else {}).get("result_str_bytes")
-                run["requests"] = count_requests(sim)
                 runs.append(run)
         floor_round("after")
     finally:
@@ -404,11 +366,11 @@ def evaluate(results):
     steady = [r for r in roll if r["case"] == "steady"]
     if steady:
         ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == 0 and r["requests"]["phone_type_gets"] == 0
-                 and r["requests"]["user_list_gets"] == 0 and r["requests"]["other"] == 0 for r in steady)
+                 and r["requests"]["listings"] == 0 and r["requests"]["other"] == 0 for r in steady)
         verdicts.append(("one GET per user in the steady state", ok, "; ".join(
             "%s: %d phone buttons GETs for %d users, %d PUT, %d phone type GETs, %d listings, %d other"
             % (r["method"], r["requests"]["button_gets"], n, r["requests"]["puts"], r["requests"]["phone_type_gets"],
-               r["requests"]["user_list_gets"], r["requests"]["other"]) for r in steady)))
+               r["requests"]["listings"], r["requests"]["other"]) for r in steady)))
     first = [r for r in roll if r["case"] == "first"]
     if first:
         ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == n
@@ -470,8 +432,8 @@ def requests_text(req):
     extra = []
     if req.get("phone_type_gets"):
         extra.append("+%d phone type" % req["phone_type_gets"])
-    if req.get("user_list_gets"):
-        extra.append("+%d listing" % req["user_list_gets"])
+    if req.get("listings"):
+        extra.append("+%d listing" % req["listings"])
     text = fmt_int(req["button_gets"]) + (" (%s)" % ", ".join(extra) if extra else "")
     return "%s / %s / %d" % (text, fmt_int(req["puts"]), req["logins"])
 
@@ -607,21 +569,16 @@ def write_docs(results, docs_path):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--users", type=int, default=10000, help="users (default: %(default)s)")
-    p.add_argument("--latency-ms", type=float, default=10.0, help="simulator latency per request (default: 10)")
-    p.add_argument("--access-ttl", type=float, default=86400.0, help="access token lifetime (default: a day)")
+    add_simulator_options(p)
     p.add_argument("--parallel", type=int, default=None, help="requests in flight (default: the role's, 8)")
     p.add_argument("--no-user-vars", dest="user_vars", action="store_false",
                    help="users without their own assistant var (key 1 is still per user)")
     p.add_argument("--noop-repeats", type=int, default=2, help="no-op runs per floor round (default: 2)")
     p.add_argument("--no-action", action="store_true", help="skip the action task alone")
     p.add_argument("--no-batch", action="store_true", help="skip the shared-layout module batch")
-    p.add_argument("--out-dir", default=str(BENCH / "out" / "rollout"), help="logs and raw runs")
-    p.add_argument("--results", default=str(BENCH / "results" / "rollout.json"))
-    p.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"))
-    p.add_argument("--no-docs", action="store_true")
-    p.add_argument("--report-only", action="store_true", help="only render the docs section from --results")
+    add_output_options(p, "rollout", "rollout.json")
     args = p.parse_args(argv)
-    args.command = " ".join(["bench/rollout_bench.py"] + (sys.argv[1:] if argv is None else list(argv)))
+    args.command = command_line("rollout_bench.py", argv)
     return args
 
 

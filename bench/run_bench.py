@@ -29,25 +29,30 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
-import signal
-import socket
-import subprocess
 import sys
-import threading
 import time
-import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import psutil
-
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report  # noqa: E402  (bench/report.py, next to this file)
+from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+    GROUP,
+    PASSWORD,
+    SAMPLE_SECONDS,
+    TENANT,
+    USERNAME,
+    Simulator,
+    add_output_options,
+    add_simulator_options,
+    command_line,
+    count_requests,
+    git_commit,
+    machine,
+    run_playbook,
+    user_id,
+)
 
 METHODS = {
     "uri": dict(label="(a) uri GET + conditional PUT loop", playbook="uri_loop.yml", loop=True),
@@ -56,8 +61,6 @@ METHODS = {
     "ping": dict(label="(d) ping loop (floor)", playbook="ping_loop.yml", loop=True),
 }
 CASES = ("first", "steady")
-TENANT, GROUP = "bench", "benchgroup"
-USERNAME, PASSWORD = "admin", "admin-pass"
 PHONE_TYPES = 3  # the simulator's bench users cycle through three phone types
 # The layout rolled out: valid on the three phone types of the bench users and different from every
 # user's initial keys (even users have none, odd users have keys 1 and 2 with other values), so that the
@@ -68,170 +71,6 @@ LAYOUT = [
     {"id": 2, "type": "DIRECT_CALL", "label": "Helpdesk", "parameter": "1100"},
     {"id": 3, "type": "DIRECT_CALL", "label": "Security", "parameter": "1200"},
 ]
-SAMPLE_SECONDS = 0.1
-RUN_TIMEOUT = 3600
-
-
-def user_id(i):
-    return "user%06d@bench.example" % i
-
-
-# -- simulator ------------------------------------------------------------------------------------
-
-class Simulator:
-    """``python -m apio_sim`` on a free loopback port, with its admin API."""
-
-    def __init__(self, users, latency_ms, log_path, access_ttl):
-        self.latency_ms = latency_ms
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            self.port = sock.getsockname()[1]
-        self.url = "http://127.0.0.1:%d" % self.port
-        self.log = open(log_path, "w")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "apio_sim", "--host", "127.0.0.1", "--port", str(self.port),
-             "--users", str(users), "--latency-ms", str(latency_ms), "--access-ttl", str(access_ttl),
-             "--log-level", "warning"],
-            stdout=self.log, stderr=subprocess.STDOUT, cwd=str(REPO))
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.admin("GET", "health")
-                return
-            except OSError:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    self.stop()
-                    raise SystemExit("bench: the simulator did not start, see %s" % log_path) from None
-                time.sleep(0.1)
-
-    def admin(self, method, path, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request("%s/_sim/%s" % (self.url, path), data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as answer:
-            return json.loads(answer.read() or b"null")
-
-    def prepare(self, reset_state):
-        """Clear the counters (and the users' state when asked); put the latency back (reset clears it)."""
-        self.admin("POST", "reset", {"state": bool(reset_state)})
-        self.admin("PUT", "faults", {"latency_ms": self.latency_ms})
-
-    def counts(self):
-        """The requests of the last run, by what they did (the admin API is never recorded)."""
-        answer = self.admin("GET", "requests")
-        counters = answer["counters"]
-        kinds = dict(button_gets=0, puts=0, phone_type_gets=0, other=0)
-        for request in answer["requests"]:
-            method, path = request["method"], request["path"]
-            if path.endswith("/access_device/phone_buttons/"):
-                kinds["button_gets" if method == "GET" else "puts" if method == "PUT" else "other"] += 1
-            elif method == "GET" and "/configs/phone_types/" in path:
-                kinds["phone_type_gets"] += 1
-            elif not path.startswith("/api/v01/auth/"):
-                kinds["other"] += 1
-        kinds.update(total=counters.get("total", 0), by_method=counters.get("by_method", {}),
-                     by_status=counters.get("by_status", {}), logins=counters.get("logins", 0),
-                     refreshes=counters.get("refreshes", 0))
-        return kinds
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
-
-
-# -- one measured ansible-playbook run -------------------------------------------------------------
-
-class TreeSampler(threading.Thread):
-    """Peak memory of a running process tree: sums of RSS and of PSS, and the largest single RSS."""
-
-    def __init__(self, pid):
-        super().__init__(daemon=True)
-        self.root = psutil.Process(pid)
-        self.peak_rss = 0
-        self.peak_pss = 0
-        self.peak_single = 0
-        self.done = threading.Event()
-
-    def run(self):
-        while not self.done.is_set():
-            try:
-                procs = [self.root] + self.root.children(recursive=True)
-            except psutil.Error:
-                break
-            rss = pss = 0
-            for proc in procs:
-                try:
-                    info = proc.memory_full_info()
-                except psutil.Error:
-                    continue
-                rss += info.rss
-                pss += info.pss
-                self.peak_single = max(self.peak_single, info.rss)
-            self.peak_rss = max(self.peak_rss, rss)
-            self.peak_pss = max(self.peak_pss, pss)
-            self.done.wait(SAMPLE_SECONDS)
-
-
-def ansible_env(timer_file):
-    env = dict((k, v) for k, v in os.environ.items() if not k.startswith(("APIO_", "ANSIBLE_")))
-    env.update({
-        "ANSIBLE_CONFIG": str(REPO / "ansible.cfg"),
-        "ANSIBLE_COLLECTIONS_PATH": str(REPO / ".build" / "collections"),
-        "ANSIBLE_CALLBACK_PLUGINS": str(BENCH / "callback_plugins"),
-        "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
-        "ANSIBLE_NOCOLOR": "1",
-        "ANSIBLE_LOCALHOST_WARNING": "0",
-        "ANSIBLE_HOST_KEY_CHECKING": "0",
-        "BENCH_TIMER_FILE": str(timer_file),
-        "PATH": "%s:%s" % (Path(sys.executable).parent, os.environ.get("PATH", "")),
-    })
-    return env
-
-
-def run_playbook(playbook, vars_file, out_dir, name, extra_args=()):
-    """Run one playbook under measurement; returns wall time, memory, rc and the callback's record.
-
-    ``extra_args`` go on the ansible-playbook command line after ``-e @vars_file``."""
-    timer_file = out_dir / ("%s.timer.json" % name)
-    log_file = out_dir / ("%s.log" % name)
-    if timer_file.exists():
-        timer_file.unlink()
-    cmd = [str(Path(sys.executable).parent / "ansible-playbook"), "-i", "localhost,",
-           str(BENCH / "playbooks" / playbook), "-e", "@%s" % vars_file] + list(extra_args)
-    load_before = os.getloadavg()[0]
-    with open(log_file, "w") as log:
-        started = time.monotonic()
-        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=ansible_env(timer_file),
-                                cwd=str(REPO), start_new_session=True)
-        sampler = TreeSampler(proc.pid)
-        sampler.start()
-        killer = threading.Timer(RUN_TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
-        killer.start()
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.monotonic() - started
-        killer.cancel()
-        sampler.done.set()
-        sampler.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    timer = json.loads(timer_file.read_text()) if timer_file.exists() else {"tasks": []}
-    return dict(
-        rc=proc.returncode,
-        wall_s=round(wall, 3),
-        peak_tree_mb=round(sampler.peak_pss / 2**20, 1),
-        peak_tree_rss_mb=round(sampler.peak_rss / 2**20, 1),
-        peak_largest_mb=round(max(usage.ru_maxrss * 1024, sampler.peak_single) / 2**20, 1),
-        cpu_s=round(usage.ru_utime + usage.ru_stime, 2),
-        load_before=round(load_before, 2),
-        load_after=round(os.getloadavg()[0], 2),
-        tasks=timer["tasks"],
-        log=str(log_file.relative_to(REPO)) if log_file.is_relative_to(REPO) else str(log_file),
-    )
 
 
 # -- the benchmark -------------------------------------------------------------------------------
@@ -276,7 +115,7 @@ def measure(sim, method, case, users, vars_file, out_dir):
         sim.prepare(reset_state=False)
     name = "%s-%s-%d" % (method, case, users)
     run = run_playbook(spec["playbook"], vars_file, out_dir, name)
-    run.update(method=method, case=case, users=users, requests=sim.counts())
+    run.update(method=method, case=case, users=users, requests=count_requests(sim))
     run["changed_users"] = changed_users(method, run["tasks"])
     main = run["tasks"][-1] if run["tasks"] else {}
     run["task_s"] = round(main["end"] - main["start"], 3) if main.get("end") else None
@@ -369,37 +208,6 @@ def run_all(args):
     )
 
 
-def git_commit():
-    try:
-        return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
-                              text=True, check=False).stdout.strip()
-    except OSError:
-        return ""
-
-
-def machine():
-
-    model = ""
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    import ansible.release  # the venv's ansible-core (this script runs with the venv python)
-
-    return dict(
-        nproc=os.cpu_count(),
-        cpu=model,
-        memory_gb=round(psutil.virtual_memory().total / 2**30, 1),
-        os=platform.platform(),
-        python=platform.python_version(),
-        ansible_core=ansible.release.__version__,
-        git_commit=git_commit(),
-    )
-
-
 # -- checks ----------------------------------------------------------------------------------------
 
 def check_counts(runs):
@@ -434,9 +242,9 @@ def check_counts(runs):
         if run["method"] != "uri" and req["phone_type_gets"] > max_types:
             failures.append("%s: %d phone type GETs, at most %d expected"
                             % (where, req["phone_type_gets"], max_types))
-        if req["other"] or req["refreshes"]:
-            failures.append("%s: %d unexpected other requests and %d token refreshes"
-                            % (where, req["other"], req["refreshes"]))
+        if req["other"] or req["listings"] or req["refreshes"]:
+            failures.append("%s: %d unexpected other requests (%d listings) and %d token refreshes"
+                            % (where, req["other"] + req["listings"], req["listings"], req["refreshes"]))
         if any(not status.startswith("2") for status in req["by_status"]):
             failures.append("%s: answers other than 2xx: %s" % (where, req["by_status"]))
     return failures
@@ -447,14 +255,11 @@ def check_counts(runs):
 def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--users", default="100,1000,10000", help="comma-separated user counts (default: %(default)s)")
-    p.add_argument("--latency-ms", type=float, default=10.0, help="simulator latency per request (default: 10)")
+    add_simulator_options(p)
     p.add_argument("--loop-max", type=int, default=1000,
                    help="the loops (a), (b), (d) run only up to this many users (default: %(default)s)")
     p.add_argument("--first-loop-max", type=int,
                    help="the loops (a) and (b) converge first only up to this many users (default: --loop-max)")
-    p.add_argument("--access-ttl", type=float, default=86400.0,
-                   help="lifetime of the simulator's access tokens in seconds (default: a day, so that the uri "
-                        "loop, which logs in once, is not cut short; the simulator's own default is 900)")
     p.add_argument("--methods", default=",".join(METHODS), help="subset of %s" % ",".join(METHODS))
     p.add_argument("--cases", default=",".join(CASES), help="subset of %s" % ",".join(CASES))
     p.add_argument("--parallel", type=int, help="parallel option of the batch task (default: the module's)")
@@ -463,14 +268,9 @@ def parse_args(argv=None):
                         "times are then not comparable; default 1, the smoke uses 2)")
     p.add_argument("--smoke", action="store_true",
                    help="50 users, every method and case, assert the request counts; writes no docs")
-    p.add_argument("--out-dir", default=str(BENCH / "out"), help="logs and raw runs (default: bench/out)")
-    p.add_argument("--results", default=str(BENCH / "results" / "benchmark.json"),
-                   help="where the full run's results go (default: bench/results/benchmark.json)")
-    p.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"), help="the report to write")
-    p.add_argument("--no-docs", action="store_true", help="do not write the report")
-    p.add_argument("--report-only", action="store_true", help="only render the report from --results")
+    add_output_options(p, "", "benchmark.json")
     args = p.parse_args(argv)
-    args.command = " ".join(["bench/run_bench.py"] + (sys.argv[1:] if argv is None else list(argv)))
+    args.command = command_line("run_bench.py", argv)
     if args.smoke:
         args.users, args.loop_max = "50", 50
         args.jobs = max(args.jobs, 2)

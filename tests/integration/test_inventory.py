@@ -10,6 +10,7 @@ from apio_sim.testing import SEED_CREDENTIALS, SimulatorProcess
 from apio_sim.tls import make_test_certs
 from support.inventory import run_inventory
 from support.runner import REPO
+from support.simlog import count_requests
 
 GITOPS = REPO / "examples" / "gitops" / "inventory"
 HDV230, YEALINK, POLYCOM, GENERIC = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300", "Generic SIP Phone"
@@ -27,16 +28,10 @@ JWT = re.compile(r"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\.[A-Za-z0-9_-]+\.[A-Za-z
 
 
 def listing_and_phone_requests(sim):
-    found = {"listings": 0, "phones": 0, "other": 0}
-    for request in sim.requests():
-        path = request["path"]
-        if path.startswith("/api/v01/auth/"):
-            continue
-        kind = ("phones" if path.endswith("/phone_buttons/") else
-                "listings" if request["method"] == "GET" and path.endswith(("/tenants/", "/groups/", "/users/"))
-                else "other")
-        found[kind] += 1
-    return found
+    """The simulator's listing GETs, phone buttons GETs and anything else the plugin sent (logins aside)."""
+    counts = count_requests(sim)
+    return {"listings": counts["listings"], "phones": counts["button_gets"],
+            "other": counts["puts"] + counts["phone_type_gets"] + counts["other"]}
 
 
 @pytest.mark.smoke

@@ -8,7 +8,8 @@ simulator's URL and seed credentials as the environment variables operators set 
 ``start(tool, args, env, cwd)`` starts ``tool`` (a command of this Python's bin); ``Job.wait()`` gives a
 ``Run`` (``PlaybookRun`` with the task results of the ``result_dump`` callback when ``dump`` was given,
 ``InventoryRun`` with the decoded ``--list`` output). With ``log`` the output goes to that file and the run
-keeps its resource usage (``wait4``), as the benchmarks measure it; otherwise it is captured.
+keeps its resource usage (``wait4``), as the benchmarks measure it (``stdout`` is then the file's text);
+otherwise it is captured.
 
 ``playbook()`` and ``inventory()`` are the two runs the suites make: plays (or a playbook file) and the
 inventory plugin's config, written to a directory and run there.
@@ -182,6 +183,7 @@ class Job:
             finally:
                 killer.cancel()
             self.proc.returncode = os.waitstatus_to_exitcode(status)
+            stdout = self.log.read_text(errors="replace")
         else:
             try:
                 stdout, stderr = self.proc.communicate(timeout=timeout)

@@ -1,0 +1,242 @@
+"""What the benchmarks share (run_bench.py, rollout_bench.py, inventory_bench.py, profile_rollout.py).
+
+- ``Simulator``: the simulator of apio_sim.testing (the one launcher of the repository) with synthetic
+  users, a latency per request and day-long tokens; ``prepare()`` before each measured run,
+  ``count_requests()`` (tests/support/simlog.py) after it.
+- ``run_playbook()`` and ``run_inventory()``: one measured ansible-playbook or ansible-inventory run,
+  through tests/support/runner.py (the tests' runner): wall time, CPU time and peak memory.
+- ``machine()``, ``git_commit()``: what a result says about where it was measured.
+- ``add_simulator_options()``, ``add_output_options()``, ``command_line()``: the options every
+  benchmark's command line has.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import requests
+from apio_sim.testing import SEED_ADMIN, SimulatorError, SimulatorProcess
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+if str(REPO / "tests") not in sys.path:
+    sys.path.insert(0, str(REPO / "tests"))
+
+from support import runner  # noqa: E402  (tests/support: the tests' runner)
+from support.simlog import count_requests  # noqa: E402, F401  (the tests' request counts)
+
+# The synthetic users of ``python -m apio_sim --users N``, and the seed account the benchmarks log in as.
+TENANT, GROUP = "bench", "benchgroup"
+USERNAME, PASSWORD = SEED_ADMIN["username"], SEED_ADMIN["password"]
+SAMPLE_SECONDS = 0.1
+RUN_TIMEOUT = 3600
+
+
+def user_id(i):
+    return "user%06d@bench.example" % i
+
+
+# -- the simulator ---------------------------------------------------------------------------------
+
+class Simulator(SimulatorProcess):
+    """``python -m apio_sim`` with ``users`` synthetic users and ``latency_ms`` per request, its output
+    in ``log``."""
+
+    def __init__(self, users, latency_ms, log, access_ttl):
+        super().__init__()
+        self.latency_ms = latency_ms
+        try:
+            self.start(users=users, log=log, timeout=30,
+                       extra_args=["--latency-ms", latency_ms, "--access-ttl", access_ttl])
+        except SimulatorError as exc:
+            raise SystemExit("bench: the simulator did not start, see %s (%s)" % (log, exc)) from None
+
+    def prepare(self, reset_state):
+        """Clear the log and counters (and the users' state when asked); put the latency back (reset
+        clears it)."""
+        self.reset(state=bool(reset_state))
+        self.faults(latency_ms=self.latency_ms)
+
+
+# -- one measured run --------------------------------------------------------------------------------
+
+class TreeSampler(threading.Thread):
+    """Peak memory of a running process tree: sums of RSS and of PSS, and the largest single RSS."""
+
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.root = psutil.Process(pid)
+        self.peak_rss = 0
+        self.peak_pss = 0
+        self.peak_single = 0
+        self.done = threading.Event()
+
+    def run(self):
+        while not self.done.is_set():
+            try:
+                procs = [self.root] + self.root.children(recursive=True)
+            except psutil.Error:
+                break
+            rss = pss = 0
+            for proc in procs:
+                try:
+                    info = proc.memory_full_info()
+                except psutil.Error:
+                    continue
+                rss += info.rss
+                pss += info.pss
+                self.peak_single = max(self.peak_single, info.rss)
+            self.peak_rss = max(self.peak_rss, rss)
+            self.peak_pss = max(self.peak_pss, pss)
+            self.done.wait(SAMPLE_SECONDS)
+
+
+def relative(path):
+    return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
+
+
+def run_playbook(playbook, vars_file, out_dir, name, extra_args=()):
+    """Run one playbook of bench/playbooks under measurement; returns wall time, memory, rc and the
+    bench_timer callback's record. ``extra_args`` go on the ansible-playbook command line after
+    ``-e @vars_file``."""
+    timer_file = out_dir / ("%s.timer.json" % name)
+    log_file = out_dir / ("%s.log" % name)
+    if timer_file.exists():
+        timer_file.unlink()
+    env = runner.environment(extra={
+        "ANSIBLE_CALLBACK_PLUGINS": str(BENCH / "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
+        "ANSIBLE_HOST_KEY_CHECKING": "0", "BENCH_TIMER_FILE": str(timer_file)})
+    args = runner.playbook_args(BENCH / "playbooks" / playbook, inventory="localhost,", extra_vars_file=vars_file,
+                                more=extra_args)
+    load_before = os.getloadavg()[0]
+    job = runner.start("ansible-playbook", args, env, REPO, log=log_file, new_session=True)
+    sampler = TreeSampler(job.proc.pid)
+    sampler.start()
+    run = job.wait(RUN_TIMEOUT)
+    sampler.done.set()
+    sampler.join()
+    timer = json.loads(timer_file.read_text()) if timer_file.exists() else {"tasks": []}
+    return dict(
+        rc=run.rc,
+        wall_s=round(run.seconds, 3),
+        peak_tree_mb=round(sampler.peak_pss / 2**20, 1),
+        peak_tree_rss_mb=round(sampler.peak_rss / 2**20, 1),
+        peak_largest_mb=round(max(run.usage.ru_maxrss * 1024, sampler.peak_single) / 2**20, 1),
+        cpu_s=round(run.usage.ru_utime + run.usage.ru_stime, 2),
+        load_before=round(load_before, 2),
+        load_after=round(os.getloadavg()[0], 2),
+        tasks=timer["tasks"],
+        log=relative(log_file),
+    )
+
+
+def run_inventory(sim, config, out_dir, name):
+    """``ansible-inventory -i <config> --list -v --output FILE`` against ``sim`` under measurement (a
+    source that fails fails the run); returns the InventoryRun, its log file and load averages."""
+    log_file = out_dir / ("%s.log" % name)
+    output = out_dir / ("%s.json" % name)
+    load_before = os.getloadavg()[0]
+    run = runner.inventory(sim, out_dir, config, "--list", "-v", "--output", output, name=name, log=log_file,
+                           env={"ANSIBLE_INVENTORY_ANY_UNPARSED_IS_FAILED": "true"}, timeout=RUN_TIMEOUT)
+    if run.rc != 0:
+        raise SystemExit("bench: ansible-inventory failed (rc %d), see %s" % (run.rc, log_file))
+    return run, log_file, dict(load_before=round(load_before, 2), load_after=round(os.getloadavg()[0], 2))
+
+
+# -- the floor: a bare requests client, in a process of its own ---------------------------------------
+
+def floor_session(url, parallel):
+    """A ``requests.Session`` logged in as the seed admin, with a connection for each of ``parallel``
+    threads: what the floor clients time from."""
+    session = requests.Session()
+    session.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=parallel))
+    answer = session.post(url + "/api/v01/auth/login", json={"username": USERNAME, "password": PASSWORD})
+    answer.raise_for_status()
+    session.headers["Authorization"] = "Bearer %s" % answer.json()["access_token"]
+    return session
+
+
+def run_floor_client(script, args, sim, out_dir, name):
+    """``script floor-client ARGS`` (a benchmark's floor client) in a process of its own: the JSON line it
+    prints, with the process's wall time, the load around it and the requests the simulator counted."""
+    log_file = out_dir / ("%s.log" % name)
+    load_before = os.getloadavg()[0]
+    started = time.monotonic()
+    proc = subprocess.run([sys.executable, str(script), "floor-client"] + [str(a) for a in args],
+                          capture_output=True, text=True, cwd=str(REPO), check=False, timeout=RUN_TIMEOUT)
+    wall = time.monotonic() - started
+    log_file.write_text(proc.stdout + proc.stderr)
+    if proc.returncode != 0:
+        raise SystemExit("bench: the floor client failed, see %s" % log_file)
+    run = json.loads(proc.stdout.strip().splitlines()[-1])
+    run.update(process_wall_s=round(wall, 3), load_before=round(load_before, 2),
+               load_after=round(os.getloadavg()[0], 2), requests=count_requests(sim))
+    return run
+
+
+# -- where it was measured ----------------------------------------------------------------------------
+
+def git_commit():
+    try:
+        return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True,
+                              text=True, check=False).stdout.strip()
+    except OSError:
+        return ""
+
+
+def machine():
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    import ansible.release  # the venv's ansible-core (the benchmarks run with the venv python)
+
+    return dict(
+        nproc=os.cpu_count(),
+        cpu=model,
+        memory_gb=round(psutil.virtual_memory().total / 2**30, 1),
+        os=platform.platform(),
+        python=platform.python_version(),
+        ansible_core=ansible.release.__version__,
+        git_commit=git_commit(),
+    )
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+def add_simulator_options(parser, latency=True):
+    """--latency-ms (unless the benchmark takes several) and --access-ttl."""
+    if latency:
+        parser.add_argument("--latency-ms", type=float, default=10.0,
+                            help="simulator latency per request (default: %(default)s)")
+    parser.add_argument("--access-ttl", type=float, default=86400.0,
+                        help="lifetime of the simulator's access tokens in seconds (default: a day, so that no "
+                             "run is cut short by a token refresh; the simulator's own default is 900)")
+
+
+def add_output_options(parser, out_dir, results):
+    """--out-dir, --results, --docs, --no-docs, --report-only."""
+    parser.add_argument("--out-dir", default=str(BENCH / "out" / out_dir if out_dir else BENCH / "out"),
+                        help="logs and raw runs (default: %(default)s)")
+    parser.add_argument("--results", default=str(BENCH / "results" / results),
+                        help="where the full run's results go (default: %(default)s)")
+    parser.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"), help="the report to write")
+    parser.add_argument("--no-docs", action="store_true", help="do not write the report")
+    parser.add_argument("--report-only", action="store_true", help="only render the report from --results")
+
+
+def command_line(script, argv):
+    """The command as the results record it."""
+    return " ".join(["bench/%s" % script] + (sys.argv[1:] if argv is None else list(argv)))
