@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 import requests
-from apio_sim.testing import SEED_ADMIN, SimulatorError, SimulatorProcess
+from apio_sim.testing import SEED_ADMIN, SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorError, SimulatorProcess, synthetic_id
 
 BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
@@ -34,14 +34,11 @@ from support import runner  # noqa: E402  (tests/support: the tests' runner)
 from support.simlog import count_requests  # noqa: E402, F401  (the tests' request counts)
 
 # The synthetic users of ``python -m apio_sim --users N``, and the seed account the benchmarks log in as.
-TENANT, GROUP = "bench", "benchgroup"
+TENANT, GROUP = SYNTHETIC_TENANT, SYNTHETIC_GROUP
 USERNAME, PASSWORD = SEED_ADMIN["username"], SEED_ADMIN["password"]
+user_id = synthetic_id  # user000000@bench.example...
 SAMPLE_SECONDS = 0.1
 RUN_TIMEOUT = 3600
-
-
-def user_id(i):
-    return "user%06d@bench.example" % i
 
 
 # -- the simulator ---------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 on a free port and drives its admin API (``/_sim/``). Standard library only, so any test suite can use it.
 
 The one launcher of the repository, and the one place for the seed's credentials (``SEED_CREDENTIALS``,
-``SEED_ADMIN``, ``SEED_PORTAL_CLIENT``): the tests, the benchmarks and ``make demo`` take them from here.
+``SEED_ADMIN``, ``SEED_PORTAL_CLIENT``): the tests, the benchmarks and ``make demo`` take them from here,
+as they take the synthetic users of ``--users N`` (``SYNTHETIC_TENANT``, ``SYNTHETIC_GROUP``, user ``i``'s
+id ``synthetic_id(i)``).
 From a shell, ``python -m apio_sim.testing [SIMULATOR OPTIONS] -- COMMAND [ARGS]`` runs COMMAND against
 a simulator of its own (see ``main``).
 """
@@ -21,6 +23,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from urllib.parse import quote, urlencode
+
+from .store import SYNTHETIC_GROUP, SYNTHETIC_TENANT, synthetic_id  # noqa: F401  (for the tests and benchmarks)
 
 _PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
 

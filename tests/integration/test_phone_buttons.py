@@ -47,8 +47,8 @@ def test_merge_keeps_unlisted_keys(run_tasks, sim):
     run = run_tasks([buttons(keys=[{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}], **FOOUSER)])
     assert run.rc == 0, run.output
     assert run.result()["changes"] == ["key 6 added: DND_TOGGLE 'dnd'"]
-    assert writes(sim.requests())[0]["body"] == {"keys": SEED_KEYS + [{"id": 6, "type": "DND_TOGGLE", "label": "dnd",
-                                                            "parameter": ""}]}
+    added = {"id": 6, "type": "DND_TOGGLE", "label": "dnd", "parameter": ""}
+    assert writes(sim.requests())[0]["body"] == {"keys": SEED_KEYS + [added]}
 
 
 def test_purge_makes_the_listed_keys_the_whole_layout(run_tasks, sim):

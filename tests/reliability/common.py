@@ -9,17 +9,15 @@ simulator's requests from ``support.simlog``.
 import json
 from pathlib import Path
 
+from apio_sim.testing import SYNTHETIC_GROUP, SYNTHETIC_TENANT
+from apio_sim.testing import synthetic_id as bench_user  # noqa: F401  (the id of synthetic user i)
+
 FIGURES = Path(__file__).resolve().parents[2] / ".build" / "reliability"
 
 CUSTOMER = "11111111-1111-4111-8111-111111111111"
 BENCH_CUSTOMER = "33333333-3333-4333-8333-333333333333"
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
-BENCH = {"tenant": "bench", "group": "benchgroup"}
-
-
-def bench_user(i):
-    """The id of synthetic user ``i`` of ``--users N``."""
-    return "user%06d@bench.example" % i
+BENCH = {"tenant": SYNTHETIC_TENANT, "group": SYNTHETIC_GROUP}
 
 
 def record_figures(name, figures):

@@ -20,4 +20,3 @@ def playbook(sim, tmp_path):
                                check=check, diff=diff, extra_vars=extra_vars, env=env)
 
     return run
-

@@ -18,21 +18,18 @@ import psutil
 import pytest
 import yaml
 
-from apio_sim.testing import SimulatorProcess
+from apio_sim.testing import SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorProcess
+from apio_sim.testing import synthetic_id as bench_user
 from rolekit import role_play
 from support import browser, runner
 from support.runner import BIN, COLLECTIONS, REPO
 from support.simlog import writes
 
-TENANT, GROUP = "bench", "benchgroup"
+TENANT, GROUP = SYNTHETIC_TENANT, SYNTHETIC_GROUP
 HDV230, YEALINK, POLYCOM = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300"
 PHONE_TYPES = (HDV230, YEALINK, POLYCOM)  # of bench user i: PHONE_TYPES[i % 3]
 AWX_LIMIT = 700000  # ansible-runner's MAX_EVENT_RES default, AWX's MAX_EVENT_RES_DATA
 ROLLOUT_TASK = "Roll the templates out"  # as ansible-runner names it (no role prefix)
-
-
-def bench_user(i):
-    return "user%06d@bench.example" % i
 
 
 @pytest.fixture(scope="module")
