@@ -3,12 +3,14 @@ a second export that is byte-identical, the collection's playbooks on it (no cha
 that names the one changed user, and the platform's other users listed as not managed."""
 
 import json
-import subprocess
 
 import pytest
 import yaml
 from apio_sim.testing import SimulatorProcess
-from rolekit import BIN, EXAMPLE, REPO, Run, base_env, writes
+from rolekit import EXAMPLE
+from support import runner
+from support.runner import REPO
+from support.simlog import writes
 
 EXPORT = REPO / "playbooks" / "export.yml"
 SITE = EXAMPLE / "site.yml"
@@ -27,11 +29,8 @@ def platform():
 
 def ansible(sim, tmp_path, *args, command="ansible-playbook"):
     dump = tmp_path / "results.jsonl"
-    dump.unlink(missing_ok=True)
-    proc = subprocess.run([str(BIN / command)] + [str(a) for a in args], capture_output=True, text=True,
-                          env=base_env(sim, dump), cwd=str(tmp_path), timeout=900, check=False)
-    results = [json.loads(line) for line in dump.read_text().splitlines() if line.strip()] if dump.exists() else []
-    return Run(proc, results)
+    return runner.start(command, args, runner.environment(sim, connection=True, dump=dump), tmp_path,
+                        dump=dump).wait(900)
 
 
 def export(sim, tmp_path, dest, **extra):
@@ -89,7 +88,7 @@ def test_an_exported_platform_applies_with_no_change_and_drift_names_the_changed
     drift = ansible(platform, tmp_path, SITE, "-i", inventory, "--check", "-e",
                     json.dumps({"apio_plan_dir": str(reports), "apio_fail_on_drift": True}))
     assert drift.rc == 0, drift.output
-    assert writes(platform) == []
+    assert writes(platform.requests()) == []
     for name in ("phone_buttons", "primary_line", "softphones"):
         assert plan(reports, name)["counts"]["changed"] == 0, name
     assert plan(reports, "phone_buttons")["counts"]["unchanged"] == BENCH_USERS + 5  # 2 without keys: skipped
@@ -106,7 +105,7 @@ def test_an_exported_platform_applies_with_no_change_and_drift_names_the_changed
     buttons = plan(reports, "phone_buttons")
     assert [c["user"] for c in buttons["changes"]] == [changed_user]
     assert plan(reports, "primary_line")["counts"]["changed"] == 0
-    assert writes(platform) == []
+    assert writes(platform.requests()) == []
     platform.reset(state=True)
 
 
@@ -129,7 +128,7 @@ def test_users_on_the_platform_but_not_in_git_are_listed_and_left_alone(platform
     assert "### Not managed: no desired state in the inventory (7)" in (reports / "phone_buttons.md").read_text()
     read = set(r["path"] for r in platform.requests(method="GET") if "/phone_buttons/" in r["path"])
     assert not [path for path in read if "/tenants/foo/" in path or "/tenants/bar/" in path]
-    assert writes(platform) == []
+    assert writes(platform.requests()) == []
 
     # apio_fail_on_unmanaged turns the list into a failure.
     strict = ansible(platform, tmp_path, REPO / "playbooks" / "phone_buttons.yml", "-i", tmp_path / "platform.apio_users.yml",

@@ -5,14 +5,13 @@ policy in git, plus the seed's users, which git does not describe."""
 
 import json
 import re
-import subprocess
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from apio_sim.testing import SimulatorProcess
-from rolekit import BIN, base_env, writes
+from support import runner
 from support.inventory import awx_slices, platform_and_policy
+from support.simlog import writes
 
 SLICES = 4
 BENCH_USERS = 1000
@@ -37,9 +36,9 @@ def inventories(tmp_path):
 
 def slices(platform, tmp_path, inventories):
     """The host names of each slice, as AWX deals them out, each in a --limit file."""
-    listed = subprocess.run([str(BIN / "ansible-inventory")] + inventories + ["--list"], capture_output=True,
-                            text=True, env=base_env(platform), cwd=str(tmp_path), timeout=300, check=True)
-    hosts = json.loads(listed.stdout)["_meta"]["hostvars"]
+    listed = runner.start("ansible-inventory", inventories + ["--list"], runner.environment(platform, connection=True),
+                          tmp_path).wait(300)
+    hosts = listed.data["_meta"]["hostvars"]
     assert len(hosts) == BENCH_USERS + len(SEED_USERS)
     found = []
     for k, members in enumerate(awx_slices(hosts, SLICES), 1):
@@ -51,21 +50,19 @@ def slices(platform, tmp_path, inventories):
 
 def run_slices(platform, tmp_path, inventories, limits, name, extra_vars):
     """Every playbook for every slice: one ansible-playbook process per slice, all at once."""
-    processes = []
+    jobs = []
     for k, limit in enumerate(limit for limit, _hosts in limits):
         plan = tmp_path / name / ("slice%d" % (k + 1))
         variables = dict(extra_vars, apio_plan_dir=str(plan))
         site = tmp_path / "site.yml"
         site.write_text("---\n" + "".join("- ansible.builtin.import_playbook: %s\n" % p for p in PLAYBOOKS))
-        log = open(tmp_path / ("%s-slice%d.log" % (name, k + 1)), "w")
-        cmd = [str(BIN / "ansible-playbook"), str(site), "--limit", "@%s" % limit, "-e", json.dumps(variables)]
-        processes.append((plan, log, subprocess.Popen(cmd + inventories, stdout=log, stderr=subprocess.STDOUT,
-                                                      env=base_env(platform), cwd=str(tmp_path))))
+        args = [site, "--limit", "@%s" % limit, "-e", json.dumps(variables)] + inventories
+        jobs.append((plan, runner.start("ansible-playbook", args, runner.environment(platform, connection=True),
+                                        tmp_path, log=tmp_path / ("%s-slice%d.log" % (name, k + 1)))))
     done = []
-    for plan, log, proc in processes:
-        rc = proc.wait(timeout=900)
-        log.close()
-        done.append((plan, rc, Path(log.name).read_text()))
+    for plan, job in jobs:
+        run = job.wait(900)
+        done.append((plan, run.rc, run.output))
     return done
 
 
@@ -102,12 +99,12 @@ def test_four_slices_converge_every_user_once_and_then_change_nothing(platform, 
     merged = tmp_path / "merged"
     merged.mkdir()
     sources = [str(plan / "phone_buttons.json") for plan, _rc, _output in first]
-    adhoc = subprocess.run(
-        [str(BIN / "ansible"), "localhost", "-m", "telephony.apio.plan_report", "-a", json.dumps(dict(
+    adhoc = runner.start(
+        "ansible", ["localhost", "-m", "telephony.apio.plan_report", "-a", json.dumps(dict(
             src=sources, title="Phone buttons", json=str(merged / "phone_buttons.json"),
             markdown=str(merged / "phone_buttons.md")))],
-        capture_output=True, text=True, env=base_env(platform), cwd=str(tmp_path), timeout=300, check=False)
-    assert adhoc.returncode == 0, adhoc.stdout + adhoc.stderr
+        runner.environment(platform, connection=True), tmp_path).wait(300)
+    assert adhoc.rc == 0, adhoc.output
     whole = report(merged, "phone_buttons")
     assert whole["counts"]["changed"] == BENCH_USERS
     assert sorted(whole["unmanaged"]) == SEED_USERS
@@ -119,4 +116,4 @@ def test_four_slices_converge_every_user_once_and_then_change_nothing(platform, 
     for plan, rc, output in again:
         assert rc == 0, output[-3000:]
         assert report(plan, "phone_buttons")["counts"]["changed"] == 0
-    assert writes(platform) == []
+    assert writes(platform.requests()) == []
