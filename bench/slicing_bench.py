@@ -28,38 +28,33 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from apio_sim.testing import SimulatorProcess
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(REPO / "tests"))
-
-from support.inventory import awx_slices, inventory_env, platform_and_policy  # noqa: E402
-
-sys.path.insert(0, str(BENCH))
+from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+    RUN_TIMEOUT,
+    Simulator,
+    add_output_options,
+    add_simulator_options,
+    command_line,
+    count_requests,
+    runner,
+)
 from report import replace_section  # noqa: E402
+from support.inventory import awx_slices, platform_and_policy  # noqa: E402  (tests/support, on sys.path by common)
 
 BEGIN = "<!-- slicing-bench:begin (bench/slicing_bench.py writes this section) -->"
 END = "<!-- slicing-bench:end -->"
 
-BIN = Path(sys.executable).parent
 PLAYBOOKS = ("telephony.apio.phone_buttons", "telephony.apio.primary_line")
 
 
-def environment(sim):
-    return inventory_env(sim, {"PATH": "%s%s%s" % (BIN, os.pathsep, os.environ.get("PATH", ""))})
-
-
 def slice_limits(work, inventories, env, count):
-    listed = subprocess.run([str(BIN / "ansible-inventory")] + inventories + ["--list"], capture_output=True,
-                            text=True, env=env, cwd=str(work), check=True)
-    hosts = json.loads(listed.stdout)["_meta"]["hostvars"]
+    listed = runner.start("ansible-inventory", inventories + ["--list"], env, work).wait(RUN_TIMEOUT)
+    hosts = listed.data["_meta"]["hostvars"]
     limits = []
     for k, members in enumerate(awx_slices(hosts, count), 1):
         path = work / ("slice%d-of-%d.txt" % (k, count))
@@ -73,17 +68,11 @@ def run_job(work, inventories, env, limits, name):
     site = work / "site.yml"
     site.write_text("---\n" + "".join("- ansible.builtin.import_playbook: %s\n" % p for p in PLAYBOOKS))
     started = time.monotonic()
-    processes = []
+    jobs = []
     for k, limit in enumerate(limits, 1):
-        log = open(work / ("%s-%d.log" % (name, k)), "w")
-        cmd = [str(BIN / "ansible-playbook"), str(site)] + inventories
-        if len(limits) > 1:
-            cmd += ["--limit", "@%s" % limit]
-        processes.append((log, subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=str(work))))
-    codes = []
-    for log, proc in processes:
-        codes.append(proc.wait())
-        log.close()
+        args = [site] + inventories + (["--limit", "@%s" % limit] if len(limits) > 1 else [])
+        jobs.append(runner.start("ansible-playbook", args, env, work, log=work / ("%s-%d.log" % (name, k))))
+    codes = [job.wait(RUN_TIMEOUT).rc for job in jobs]
     return round(time.monotonic() - started, 1), codes
 
 
@@ -129,46 +118,54 @@ def _duration(seconds):
     return "%d min %02d s" % divmod(round(seconds), 60) if seconds >= 60 else "%.1f s" % seconds
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--users", type=int, default=20000)
-    parser.add_argument("--latency-ms", type=int, default=10)
-    parser.add_argument("--slices", type=int, nargs="+", default=[1, 4])
-    parser.add_argument("--results", type=Path, default=BENCH / "results" / "slicing.json")
-    parser.add_argument("--docs", type=Path, default=REPO / "docs" / "benchmark.md")
-    parser.add_argument("--no-docs", action="store_true", help="do not write the docs section")
-    parser.add_argument("--report-only", action="store_true", help="re-render the docs section from --results")
-    options = parser.parse_args()
-    if options.report_only:
-        replace_section(options.docs, section(json.loads(options.results.read_text())), BEGIN, END)
-        return
+def parse_args(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--users", type=int, default=20000, help="synthetic users (default: %(default)s)")
+    add_simulator_options(p)
+    p.add_argument("--slices", type=int, nargs="+", default=[1, 4], help="slice counts (default: 1 4)")
+    add_output_options(p, "slicing", "slicing.json")
+    args = p.parse_args(argv)
+    args.command = command_line("slicing_bench.py", argv)
+    return args
 
+
+def run_all(args):
+    work = Path(args.out_dir)  # the inventories, the slices' --limit files and the logs
+    work.mkdir(parents=True, exist_ok=True)
+    inventories = platform_and_policy(work)
     rows = []
-    with tempfile.TemporaryDirectory(prefix="slicing-bench-") as scratch:
-        work = Path(scratch)
-        inventories = platform_and_policy(work)
-        with SimulatorProcess().start(users=options.users,
-                                      extra_args=["--latency-ms", str(options.latency_ms)]) as sim:
-            env = environment(sim)
-            for count in options.slices:
-                limits, hosts = slice_limits(work, inventories, env, count)
-                for phase in ("first convergence", "steady state"):
-                    if phase == "first convergence":
-                        sim.reset(state=True)
-                    before = sim.counters()
-                    seconds, codes = run_job(work, inventories, env, limits, "%d-%s" % (count, phase.split()[0]))
-                    after = sim.counters()
-                    row = dict(slices=count, phase=phase, seconds=seconds, exit_codes=codes, hosts=hosts,
-                               requests=after.get("total", 0) - before.get("total", 0))
-                    rows.append(row)
-                    print(json.dumps(row), flush=True)
-    result = dict(users=options.users, latency_ms=options.latency_ms, cpus=os.cpu_count(), rows=rows)
-    options.results.parent.mkdir(parents=True, exist_ok=True)
-    options.results.write_text(json.dumps(result, indent=2) + "\n")
+    sim = Simulator(args.users, args.latency_ms, work / "simulator.log", args.access_ttl)
+    try:
+        env = runner.environment(sim, connection=True)
+        for count in args.slices:
+            limits, hosts = slice_limits(work, inventories, env, count)
+            for phase in ("first convergence", "steady state"):
+                # The log and counters reset (first, the platform to its seed too); the latency stays.
+                sim.prepare(reset_state=(phase == "first convergence"))
+                seconds, codes = run_job(work, inventories, env, limits, "%d-%s" % (count, phase.split()[0]))
+                row = dict(slices=count, phase=phase, seconds=seconds, exit_codes=codes, hosts=hosts,
+                           requests=count_requests(sim)["total"])
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    finally:
+        sim.stop()
+    return dict(users=args.users, latency_ms=args.latency_ms, cpus=os.cpu_count(), command=args.command, rows=rows)
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    results_path = Path(args.results)
+    if args.report_only:
+        result = json.loads(results_path.read_text())
+    else:
+        result = run_all(args)
+        results_path.parent.mkdir(parents=True, exist_ok=True)
+        results_path.write_text(json.dumps(result, indent=2) + "\n")
     print(section(result))
-    if not options.no_docs:
-        replace_section(options.docs, section(result), BEGIN, END)
+    if not args.no_docs:
+        replace_section(Path(args.docs), section(result), BEGIN, END)
+    return 0 if all(code == 0 for row in result["rows"] for code in row["exit_codes"]) else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
