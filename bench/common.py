@@ -6,8 +6,8 @@
 - ``run_playbook()`` and ``run_inventory()``: one measured ansible-playbook or ansible-inventory run,
   through tests/support/runner.py (the tests' runner): wall time, CPU time and peak memory.
 - ``machine()``, ``git_commit()``: what a result says about where it was measured.
-- ``add_simulator_options()``, ``add_output_options()``, ``command_line()``: the options every
-  benchmark's command line has.
+- ``add_simulator_options()``, ``add_output_options()``, ``command_line()``, ``results_of()``: the
+  options every benchmark's command line has, and --report-only.
 """
 
 from __future__ import annotations
@@ -232,6 +232,17 @@ def add_output_options(parser, out_dir, results):
     parser.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"), help="the report to write")
     parser.add_argument("--no-docs", action="store_true", help="do not write the report")
     parser.add_argument("--report-only", action="store_true", help="only render the report from --results")
+
+
+def results_of(args, run_all, indent=1):
+    """With --report-only the results kept in --results; otherwise ``run_all(args)``'s, kept there."""
+    path = Path(args.results)
+    if args.report_only:
+        return json.loads(path.read_text())
+    results = run_all(args)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(results, indent=indent) + "\n")
+    return results
 
 
 def command_line(script, argv):

@@ -52,6 +52,7 @@ from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
     git_commit,
     machine,
     relative,
+    results_of,
     run_floor_client,
     run_inventory,
     user_id,
@@ -302,17 +303,11 @@ def main(argv=None):
     if argv[:1] == ["floor-client"]:
         return floor_client_main(argv[1:])
     args = parse_args(argv)
-    results_path = Path(args.results)
-    if args.report_only:
-        results = json.loads(results_path.read_text())
-    else:
-        results = run_all(args)
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(results, indent=1) + "\n")
+    results = results_of(args, run_all)
     print(summary(results))
     if not args.no_docs:
         write_docs(results, Path(args.docs))
-        print("bench: wrote %s and %s" % (results_path, args.docs))
+        print("bench: wrote %s and %s" % (args.results, args.docs))
     return 0 if all(ok for _, ok, _ in checks(results)) else 1
 
 

@@ -41,6 +41,7 @@ from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
     add_simulator_options,
     command_line,
     count_requests,
+    results_of,
     runner,
 )
 from report import replace_section  # noqa: E402
@@ -154,13 +155,7 @@ def run_all(args):
 
 def main(argv=None):
     args = parse_args(argv)
-    results_path = Path(args.results)
-    if args.report_only:
-        result = json.loads(results_path.read_text())
-    else:
-        result = run_all(args)
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(result, indent=2) + "\n")
+    result = results_of(args, run_all, indent=2)
     print(section(result))
     if not args.no_docs:
         replace_section(Path(args.docs), section(result), BEGIN, END)
