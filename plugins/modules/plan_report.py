@@ -154,23 +154,23 @@ def write_if_changed(module, path, text):
     return True
 
 
-def read_report(module, path):
+def read_json(module, path, what):
     try:
         with open(path, encoding="utf-8") as stream:
-            report = json.load(stream)
+            return json.load(stream)
     except (OSError, ValueError) as exc:
-        module.fail_json(msg="cannot read the report file %s: %s" % (path, exc))
+        module.fail_json(msg="cannot read the %s %s: %s" % (what, path, exc))
+
+
+def read_report(module, path):
+    report = read_json(module, path, "report file")
     if not isinstance(report, dict) or "counts" not in report:
         module.fail_json(msg="%s is not the report file of a task that writes (no counts)" % path)
     return report
 
 
 def read_unmanaged(module, path):
-    try:
-        with open(path, encoding="utf-8") as stream:
-            found = json.load(stream)
-    except (OSError, ValueError) as exc:
-        module.fail_json(msg="cannot read the hosts file %s: %s" % (path, exc))
+    found = read_json(module, path, "hosts file")
     if isinstance(found, dict):
         found = found.get("unmanaged")
     if not isinstance(found, list) or not all(isinstance(name, str) for name in found):
