@@ -109,6 +109,7 @@ def section(result):
         "on an execution node of its own: the sliced times here are an upper bound. The requests are the same "
         "in number either way: each user is read (and written) by one slice only." % result["cpus"],
         "",
+    ] + ([result["conditions"], ""] if result.get("conditions") else []) + [
         "Reproduce: `.venv/bin/python bench/slicing_bench.py` (`--users`, `--latency-ms`, `--slices`).",
         END,
     ]
@@ -125,6 +126,7 @@ def parse_args(argv=None):
     add_simulator_options(p)
     p.add_argument("--slices", type=int, nargs="+", default=[1, 4], help="slice counts (default: 1 4)")
     add_output_options(p, "slicing", "slicing.json")
+    p.add_argument("--conditions", default="", help="what else ran on the machine, said in the docs section")
     args = p.parse_args(argv)
     args.command = command_line("slicing_bench.py", argv)
     return args
@@ -150,7 +152,8 @@ def run_all(args):
                 print(json.dumps(row), flush=True)
     finally:
         sim.stop()
-    return dict(users=args.users, latency_ms=args.latency_ms, cpus=os.cpu_count(), command=args.command, rows=rows)
+    return dict(users=args.users, latency_ms=args.latency_ms, cpus=os.cpu_count(), command=args.command, rows=rows,
+                conditions=args.conditions)
 
 
 def main(argv=None):

@@ -44,7 +44,7 @@ options:
   unmanaged_from:
     description:
       - A JSON file with the hosts of the run that have no desired state for what the report is about (for
-        example the users an inventory plugin found on the platform that git does not describe): a list of
+        example the users an inventory plugin found on the platform that git does not describe), as a list of
         host names, or a mapping whose C(unmanaged) is that list. The collection's playbooks write one.
       - They are listed in the reports as not managed; nothing is read or written for them.
       - A file rather than a list, so that thousands of names never pass through a task's arguments.
