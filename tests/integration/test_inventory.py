@@ -8,7 +8,7 @@ import pytest
 import yaml
 from apio_sim.testing import SEED_CREDENTIALS, SimulatorProcess
 from apio_sim.tls import make_test_certs
-from support.inventory import run_inventory
+from support.runner import inventory as run_inventory
 from support.runner import REPO
 from support.simlog import count_requests
 

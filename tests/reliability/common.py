@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 from apio_sim.testing import SYNTHETIC_GROUP, SYNTHETIC_TENANT
-from apio_sim.testing import synthetic_id as bench_user  # noqa: F401  (the id of synthetic user i)
 
 FIGURES = Path(__file__).resolve().parents[2] / ".build" / "reliability"
 

@@ -8,9 +8,10 @@ The two runs are told apart in the simulator's log by their route prefix: one us
 (/api/v1), the other through the APIO core proxy (/api/v01/p1), the same users behind both.
 """
 
+from apio_sim.testing import synthetic_id as bench_user
 from support.playbook import make_runner
 
-from .common import BENCH, bench_user, record_figures
+from .common import BENCH, record_figures
 
 USERS = 240
 KEY_1 = {"id": 1, "type": "DIRECT_CALL", "label": "reception", "parameter": "1000"}

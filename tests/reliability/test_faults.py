@@ -3,10 +3,11 @@ expiry. Nothing is lost, nothing is written without a successful read, check mod
 
 import threading
 
+from apio_sim.testing import synthetic_id as bench_user
 from support.playbook import make_runner
 from support.simlog import writes
 
-from .common import BENCH, bench_user, record_figures
+from .common import BENCH, record_figures
 
 USERS = 1000
 # Every synthetic user changes: odd users have keys 1 (DIRECT_CALL reception 1000) and 2 (CALLLOG history),

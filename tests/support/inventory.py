@@ -1,6 +1,6 @@
 """Real ``ansible-inventory`` runs of the inventory plugin telephony.apio.users against a simulator.
 
-``run_inventory(sim, directory, config, *args)`` is ``support.runner.inventory``: it writes ``config``
+The runs themselves are ``support.runner.inventory(sim, directory, config, *args)``: it writes ``config``
 (the plugin's options; ``plugin`` is added) to ``directory/x.apio_users.yml`` and runs
 ``ansible-inventory -i <file> *args`` (``--list`` when no args) with the collection in place and the
 simulator's connection and seed credentials in the environment, as operators give them (APIO_URL,
@@ -11,8 +11,6 @@ desired state as a group policy in git, next to the plugin's config, and AWX's s
 """
 
 from .runner import INVENTORY_PLUGIN as PLUGIN
-from .runner import InventoryRun, unwrap  # noqa: F401  (names of this module's callers)
-from .runner import inventory as run_inventory  # noqa: F401
 
 
 # The desired state of the bench users kept in git, as a group policy (the shipped standard key template

@@ -11,7 +11,6 @@ from apio_sim.testing import SEED_ADMIN as ADMIN
 from apio_sim.testing import SEED_PORTAL_CLIENT as PORTAL_CLIENT
 
 from . import runner
-from .runner import BIN, COLLECTIONS, REPO, PlaybookRun  # noqa: F401  (names of this module's callers)
 
 
 def play(sim_url, tasks, apio=None, portal=None, name="play"):
