@@ -292,10 +292,13 @@ def lint(session):
 
 def run_lint(session):
     tree = stage(fresh_tmp(session, "lint"))
-    # From a copy that is a collection path, so that tasks resolve against this collection's modules.
+    # As contributors and certification tools run it: in a plain copy laid out as
+    # ansible_collections/telephony/apio, with the repository's own ansible.cfg and no collection path
+    # set (None unsets what the Makefile exports), so that the tasks resolve against this collection's
+    # modules through ansible.cfg alone.
     with session.chdir(tree):
         session.run("ansible-lint", "--offline", "--profile", "production", "--nocolor",
-                    env=quiet_env(ANSIBLE_COLLECTIONS_PATH=str(tree.parents[2])))
+                    env=quiet_env(ANSIBLE_CONFIG=None, ANSIBLE_COLLECTIONS_PATH=None))
     session.run("ruff", "check", "--no-cache", "--output-format", "concise", str(ROOT))
     # ansible-test's pep8 test, here too (ruff lacks some of its rules, such as E127), so that
     # make check finds what the sanity sessions would: its settings, read from the installed ansible-test.
