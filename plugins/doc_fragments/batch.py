@@ -77,4 +77,29 @@ options:
     type: str
     choices: [abort, skip]
     default: abort
+  plan:
+    description:
+      - Apply a saved plan - the O(report) file of a dry run (check mode) of this object, as a reviewer
+        approved it - instead of the users and options of the task. Mutually exclusive with O(batch)
+        and O(user).
+      - The task writes the users of the plan and the values of the plan, nothing else. Each user is read
+        first; one still as the plan found it (its C(previous)) is written as planned (its C(current)), one
+        already as planned is done, and one that changed on the platform since the plan was made has
+        moved (see O(on_moved)).
+      - A plan that cannot be read, is not JSON, was edited after it was made (its C(digest) no longer
+        matches), is of another object or of another format (C(schema)), is the report of a run that
+        wrote, or holds users that failed or were held back, is refused and nothing is written.
+      - Applying the same plan twice writes nothing the second time.
+    type: path
+    version_added: 2.0.0
+  on_moved:
+    description:
+      - What to do with a user of O(plan) that changed on the platform since the plan was made.
+      - V(abort) makes the user invalid, naming it and what changed, so that nothing is written (with the
+        default O(on_invalid=abort)); make the plan again and review it.
+      - V(skip) leaves the moved users alone (listed as skipped) and writes the others.
+    type: str
+    choices: [abort, skip]
+    default: abort
+    version_added: 2.0.0
 """

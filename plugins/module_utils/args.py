@@ -24,6 +24,8 @@ def batch_argument_spec(info=False):
     )
     if not info:
         spec["on_invalid"] = dict(type="str", default="abort", choices=["abort", "skip"])
+        spec["plan"] = dict(type="path")
+        spec["on_moved"] = dict(type="str", default="abort", choices=["abort", "skip"])
     return spec
 
 

@@ -117,6 +117,8 @@ def _ranges(ids):
 
 class PhoneButtons(Resource):
     noun = "phone buttons"
+    plan_object = "phone_buttons"
+    plan_options = ("operator",)  # the operator's route: a plan writes where it read
     path = ("access_device", "phone_buttons")  # below the operator's segment when the task names one
     options = dict(
         APIO.identity_options,
@@ -217,6 +219,10 @@ class PhoneButtons(Resource):
     def info(self, state):
         # Returned as "buttons", not "keys": in Jinja, result.keys is the dict method (the option stays keys).
         return dict(device_type=state["device_type"], device_name=state["device_name"], buttons=state["keys"])
+
+    def from_info(self, info):
+        return dict(device_type=info["device_type"], device_name=info["device_name"],
+                    keys=[dict(k) for k in info["buttons"]])
 
     def diff_view(self, state):
         # One line per key, so that --diff shows a readable line-by-line change.

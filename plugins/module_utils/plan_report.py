@@ -20,6 +20,8 @@ __metaclass__ = type
 
 import re
 
+from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
+
 GITHUB_COMMENT_LIMIT = 65536
 SHOWN_USERS = 5  # users named in each group
 # Values shorter than this are not replaced by a placeholder: "1" or "on" would be found everywhere.
@@ -128,6 +130,10 @@ def merge(reports):
             merged["counts"][name] = merged["counts"].get(name, 0) + count
         merged["phone_types"].update(report.get("phone_types") or {})
         merged["templates"].update(report.get("templates") or {})
+    objects = set(r.get("object") for r in reports)
+    if len(objects) == 1 and None not in objects:
+        # The slices of one plan make one plan: sealed anew, so that it can be applied (saved_plan).
+        merged = saved_plan.seal(merged, objects.pop())
     return merged
 
 

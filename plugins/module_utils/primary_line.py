@@ -13,6 +13,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.reconcile import Re
 
 class PrimaryLine(Resource):
     noun = "primary line port"
+    plan_object = "primary_line"
     path = ("access_device", "primary_line_port")
     options = dict(APIO.identity_options, primary=dict(type="bool", required=True))
 

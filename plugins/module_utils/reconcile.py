@@ -19,6 +19,10 @@ Every module runs the same fixed sequence, for one user or for a batch of thousa
    result; the full per-user detail goes to the ``report`` file when one is asked for. Fail at the end
    if any user failed, naming each.
 
+With ``plan`` (a saved plan: the report file of a dry run, ``saved_plan``), the users and their desired
+states are the plan's, not the task's: a user still as the plan found it is written as planned, one
+already as planned is done, and one that changed since is invalid (``on_moved=abort``) or skipped.
+
 A user whose read failed is never written. A resource only says how to read, normalise, compare and
 write itself (``Resource`` does it for the common case) and names the API it talks to (``apis.APIO``
 or ``apis.PORTAL``: the connection options, the options that name a user, the client). The engine
@@ -31,6 +35,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import json
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -40,6 +45,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
+from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, INSECURE_WARNING
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
     HAS_REQUESTS,
@@ -110,6 +116,8 @@ class Resource:
     info_options = None  # argument spec for the info module (default: the identity options)
     can_skip = False  # whether read/desired may raise Skip (then counts has "skipped")
     merged_options = ()  # dict options whose batch item value is merged over the top-level one
+    plan_object = None  # what a saved plan of this resource is a plan of (saved_plan), e.g. "primary_line"
+    plan_options = ()  # options beyond the identity that a plan keeps for the write (e.g. accept_charges)
 
     def __init__(self, client, task_params=None):
         self.client = client
@@ -165,6 +173,10 @@ class Resource:
         Its field names must work with Jinja's dot notation: no dict method names such as keys or items.
         """
         return state
+
+    def from_info(self, info):
+        """The normalised state that ``info`` shows (a saved plan holds states as ``info`` shows them)."""
+        return copy.deepcopy(info)
 
     def diff_view(self, state):
         """What --diff shows of a state."""
@@ -263,15 +275,22 @@ def module_argument_spec(resource_cls, info=False):
         option.pop("required", None)
         spec[name] = option
     if not info:
-        spec.update(copy.deepcopy(resource_cls.task_options))
+        for name, option in resource_cls.task_options.items():
+            option = copy.deepcopy(option)
+            option.pop("required", None)  # required unless a saved plan is applied: module_rules
+            spec[name] = option
     return spec
 
 
-def module_rules(resource_cls):
+def module_rules(resource_cls, info=False):
     """The cross-option rules of a module's argument spec, as AnsibleModule and ArgumentSpecValidator take them."""
+    forms = ("batch", "user") if info else ("batch", "user", "plan")
+    # A task option the resource requires (a template library) is not needed to apply a saved plan.
+    unless_plan = [] if info else [(name, "plan") for name, option in sorted(resource_cls.task_options.items())
+                                   if option.get("required")]
     return dict(
-        mutually_exclusive=[("batch", "user")],
-        required_one_of=[("batch", "user")] + resource_cls.api.rules["required_one_of"],
+        mutually_exclusive=[forms],
+        required_one_of=[forms] + unless_plan + resource_cls.api.rules["required_one_of"],
         required_together=resource_cls.api.rules["required_together"],
     )
 
@@ -299,6 +318,7 @@ class _UserItems:
         self.invalid = False  # the failure is the input's (blocks every write of the task)
         self.skipped = None  # Skip: left alone on purpose
         self.blocked = False  # differs, but not written because another user is not valid
+        self.planned = None  # a saved plan's entry for this user: its previous and current
 
     def fail(self, exc, invalid=False):
         self.error = "%s: %s" % (self.label, exc)
@@ -361,12 +381,18 @@ class Engine:
             resource_cls.label,
             argument_spec=module_argument_spec(resource_cls, info),
             supports_check_mode=True,
-            **module_rules(resource_cls)
+            **module_rules(resource_cls, info)
         )
         if not HAS_REQUESTS:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         params = self.module.params
-        self.is_batch = params["batch"] is not None
+        self.plan = None
+        if params.get("plan"):
+            try:
+                self.plan = saved_plan.load(params["plan"], resource_cls.plan_object)
+            except saved_plan.PlanError as exc:
+                self.module.fail_json(msg=str(exc))
+        self.is_batch = params["batch"] is not None or self.plan is not None
         problems = shared_args.parallel_problems(params) + resource_cls.api.problems(params)
         if problems:
             self.module.fail_json(msg=problems[0])
@@ -378,6 +404,8 @@ class Engine:
 
     # -- step 1: users ---------------------------------------------------------------------------
     def _users(self):
+        if self.plan is not None:
+            return self._planned_users()
         params = self.module.params
         user_spec = _user_options(self.resource_cls, self.info)
         defaults = dict((k, params[k]) for k in user_spec if params.get(k) is not None)
@@ -408,6 +436,31 @@ class Engine:
             users.append(user)
         return users
 
+    def _planned_users(self):
+        """The users of the saved plan, each with the options that reach it and its planned states."""
+        users = []
+        for index, entry in enumerate(self.plan):
+            user = _UserItems(index, saved_plan.params_of(entry))
+            user.label = self.resource.label(user.params)
+            user.planned = entry
+            users.append(user)
+        return users
+
+    def _as_planned(self, user):
+        """The desired state of a user of a saved plan: as planned, if the user is still as the plan found
+        it (or already as planned); otherwise the user moved since the plan was made."""
+        seen = _plain(sanitise(self.resource.info(user.before)))
+        if seen == _plain(user.planned["current"]):
+            return user.before
+        if seen == _plain(user.planned["previous"]):
+            return self.resource.from_info(user.planned["current"])
+        moved = self.resource.changes(self.resource.from_info(user.planned["previous"]), user.before)
+        reason = "changed on the platform since the plan was made (%s): make the plan again" % (
+            "; ".join(moved) or "its state differs")
+        if self.module.params["on_moved"] == "skip":
+            raise Skip(reason, "moved")
+        raise InputError(reason)
+
     def _item_label(self, index, item):
         where = "batch[%d]" % index if self.is_batch else "options"
         try:
@@ -420,6 +473,9 @@ class Engine:
         try:
             user.before = self.resource.read(user.items[0])
             if self.info:
+                return
+            if user.planned is not None:
+                user.after = self._as_planned(user)
                 return
             state = user.before
             for item in user.items:
@@ -498,8 +554,10 @@ class Engine:
         return entry
 
     def _reported(self, user, entry):
-        """A user's entry as the report file holds it: with the resource's report fields."""
-        fields = self.resource.report_fields(user.params)
+        """A user's entry as the report file holds it: with the resource's report fields, and the options
+        a saved plan needs to write it."""
+        fields = dict((k, user.params[k]) for k in self.resource_cls.plan_options if user.params.get(k) is not None)
+        fields.update(self.resource.report_fields(user.params))
         return dict(entry, **sanitise(fields)) if fields else entry
 
     def _diff(self, user):
@@ -512,7 +570,7 @@ class Engine:
         counts = dict(total=len(users), changed=sum(1 for u in users if u.changed),
                       failed=sum(1 for u in users if u.error is not None))
         skipped = sum(1 for u in users if u.skipped is not None)
-        if self.resource_cls.can_skip:
+        if self.resource_cls.can_skip or skipped:
             counts["skipped"] = skipped
         counts["unchanged"] = counts["total"] - counts["changed"] - counts["failed"] - skipped
         blocked = sum(1 for u in users if u.blocked)
@@ -571,7 +629,7 @@ class Engine:
                 not_written=[self._reported(u, e) for u, e in pairs if e.get("blocked")],
                 failed=[e["msg"] for e in entries if e.get("failed")],
                 skipped=[e["msg"] for e in entries if e.get("skipped")])
-            write_report(params["report"], report)
+            write_report(params["report"], saved_plan.seal(report, self.resource_cls.plan_object))
         result = fit_result(result, params["result_limit"], report=params.get("report"))
         if failed:
             module.fail_json(**result)
@@ -642,6 +700,11 @@ def _describe(error):
 
 def _users_that_differ(count):
     return "1 user that differs" if count == 1 else "%d users that differ" % count
+
+
+def _plain(value):
+    """``value`` as JSON has it (tuples as lists...), to compare a state with a saved plan's."""
+    return json.loads(json.dumps(value, sort_keys=True))
 
 
 def _only(entry, *names):

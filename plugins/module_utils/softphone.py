@@ -22,6 +22,8 @@ CLIENT_TYPES = ["desktop", "mobile", "webrtc", "crm"]
 class Softphone(Resource):
     api = PORTAL
     noun = "softphone devices"
+    plan_object = "softphones"
+    plan_options = ("accept_charges",)  # what the reviewer accepted is what the apply accepts
     path = ("devices", "pbx")
     options = dict(
         PORTAL.identity_options,

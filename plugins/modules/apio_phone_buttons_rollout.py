@@ -41,8 +41,8 @@ options:
         C(device_type), C(vars)) and each of the user's O(vars) by name, with Jinja's and
         ansible.builtin's filters. In a playbook, tag such values C(!unsafe) so that Ansible passes them
         on instead of rendering them when the task starts.
+      - Required, unless O(plan) applies a saved plan (which holds each user's keys as planned).
     type: dict
-    required: true
   template:
     description:
       - Name of the user's template in O(templates). Required for each user; at the top level, the
