@@ -37,6 +37,12 @@ def _tls_and_retry_options(prefix):
     )
 
 
+def _env_name(option):
+    """The environment variable an option falls back on (``fallback=(env_fallback, [NAME])``)."""
+    fallback = option.get("fallback") or (None, [])
+    return "environment %s" % fallback[1][0] if fallback[1] else "no environment variable"
+
+
 class Api:
     """One API: what a ``Resource`` names as its ``api``. Subclasses fill in the class attributes and
     the two methods at the end; ``APIO`` and ``PORTAL`` are their one object each.
@@ -49,6 +55,7 @@ class Api:
     rules = {}  # required_together and required_one_of, between the authentication options
     identity_options = {}  # the options that name one user of the API
     identity = ()  # the identity options in the order that results list them
+    credentials = ()  # the ways to log in: groups of own options given together
 
     @property
     def options(self):
@@ -78,6 +85,14 @@ class Api:
                                  ca_path=params["ca_path"], timeout=params["timeout"], retries=params["retries"],
                                  pool_size=params.get("parallel") or 1, **own)
 
+    def login_failure(self, exc):
+        """The one message of a task whose credentials the API refused: the API's answer, and which
+        options (and their environment variables) to fix."""
+        ways = []
+        for group in self.credentials:
+            ways.append(" and ".join("%s (%s)" % (name, _env_name(self.own_options[name])) for name in group))
+        return "%s: nothing was read or written; check %s" % (exc, ", or ".join(ways))
+
     def label(self, params):
         """How messages name the user that ``params`` names."""
         raise NotImplementedError
@@ -99,6 +114,7 @@ class _Apio(Api):
     )
     env_prefix = "APIO_"
     rules = dict(required_together=[("username", "password")], required_one_of=[("token", "username")])
+    credentials = (("username", "password"), ("token",))  # the ways to log in, for login_failure
     identity_options = dict(
         tenant=dict(type="str", required=True),
         group=dict(type="str", required=True),
@@ -130,6 +146,7 @@ class _Portal(Api):
     )
     env_prefix = "APIO_PORTAL_"
     rules = dict(required_together=[("client_id", "client_secret")], required_one_of=[("portal_token", "client_id")])
+    credentials = (("client_id", "client_secret"), ("portal_token",))
     identity_options = dict(
         customer=dict(type="str", required=True),
         user=dict(type="str", required=True),

@@ -76,6 +76,15 @@ class ApiError(Exception):
         return "%s failed: HTTP %s: %s" % (where, self.status, self.message)
 
 
+class AuthError(ApiError):
+    """Credentials the API refused: a failure of the whole task (every call would fail alike), not of
+    the user whose call happened to be first."""
+
+    @classmethod
+    def of(cls, exc):
+        return cls(exc.message, status=exc.status, method=exc.method, what=exc.what)
+
+
 def encode_segment(value):
     """Percent-encode one path segment so that it can never become another route.
 
@@ -181,7 +190,8 @@ class HttpClient:
             return self._authenticate(stale_token)
         except ApiError as exc:
             if exc.status is not None and 400 <= exc.status < 500:  # refused, not a passing fault
-                self._auth_error = exc
+                self._auth_error = AuthError.of(exc)
+                raise self._auth_error
             raise
 
     # -- requests -------------------------------------------------------------------------------

@@ -51,6 +51,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ApiError,
+    AuthError,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.results import (
     fit_result,
@@ -399,6 +400,7 @@ class Engine:
         if not params["validate_certs"]:
             self.module.warn(INSECURE_WARNING)
         self.client = resource_cls.api.client(params)
+        self.auth_error = None  # credentials the API refused: one failure of the task, said once
         task_params = dict((k, params.get(k)) for k in resource_cls.task_options)
         self.resource = resource_cls(self.client, task_params)
 
@@ -483,6 +485,9 @@ class Engine:
             user.after = state
         except Skip as skip:
             user.skipped = skip
+        except AuthError as exc:
+            self.auth_error = exc
+            user.fail(exc)
         except (ApiError, InputError) as exc:
             user.fail(exc, invalid=is_invalid(exc))
 
@@ -515,6 +520,9 @@ class Engine:
             remove_report(self.module.params["report"])  # a run that stops early must not leave an old one
         users = self._users()
         self._each("read", self._plan, [u for u in users if u.error is None])
+        if self.auth_error is not None:
+            # Every user would fail alike: one message that says what to fix, not one per user.
+            self.module.fail_json(msg=self.resource_cls.api.login_failure(self.auth_error))
         if self.info:
             return self._exit_info(users)
         invalid = [u for u in users if u.invalid]

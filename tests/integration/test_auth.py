@@ -11,11 +11,28 @@ def info(**extra):
     return {"name": "info", "telephony.apio.apio_primary_line_info": dict(FOOUSER, **extra)}
 
 
+LOGIN_FAILED = ("POST APIO login failed: HTTP 401: invalid credentials (as user 'admin'): nothing was read or "
+                "written; check username (environment APIO_USERNAME) and password (environment APIO_PASSWORD), "
+                "or token (environment APIO_TOKEN)")
+
+
 def test_bad_password_shows_the_api_message(run_tasks, sim):
     run = run_tasks([info()], apio={"username": "admin", "password": "wrong"})
     assert run.rc != 0
-    assert run.result()["msg"] == ("user foouser (foo/foogroup): POST APIO login failed: HTTP 401: "
-                                   "invalid credentials (as user 'admin')")
+    assert run.result()["msg"] == LOGIN_FAILED
+
+
+def test_bad_password_is_one_error_for_a_batch(run_tasks, sim):
+    """Seven users, one login refused: one message that says what to fix, not seven; one login tried."""
+    users = [{"user": "foouser"}] + [{"user": "user%d" % n} for n in range(6)]
+    task = {"name": "batch", "telephony.apio.apio_primary_line": {
+        "tenant": "foo", "group": "foogroup", "primary": True, "batch": users}}
+    run = run_tasks([task], apio={"username": "admin", "password": "wrong"})
+    assert run.rc != 0
+    assert run.result("batch")["msg"] == LOGIN_FAILED
+    sent = sim.requests()
+    assert [r["path"] for r in sent if r["method"] == "POST"] == ["/api/v01/auth/login"]
+    assert writes(sent) == []
 
 
 def test_missing_credentials_are_refused_before_any_request(run_tasks, sim):
