@@ -95,3 +95,16 @@ def test_the_plan_does_not_depend_on_the_order_of_the_hosts(playbook, sim, tmp_p
     first = plan(playbook, directory / "a", order, host_vars, group_vars)
     second = plan(playbook, directory / "b", list(reversed(order)), host_vars, group_vars)
     assert first == second
+
+
+def test_a_misspelt_variable_is_a_warning_naming_the_host_and_the_known_name(playbook, sim, tmp_path):
+    host_vars = {"foouser": {"phone_buttons_key": [BOSS]},  # for phone_buttons_keys: ignored, but said
+                 "carol@sip.example.com": {"apio_site_notes": "ours"}}  # close to no known name: left alone
+    inv = inventory(tmp_path / "inventory", list(USERS), host_vars)
+    run = playbook(PLAYBOOK, inventory=inv, check=True)
+    assert run.rc == 0, run.output
+    output = " ".join(run.output.split())  # the warning may be wrapped
+    assert ("phone_buttons_key is not a variable of telephony.apio and is ignored (host foouser): "
+            "did you mean phone_buttons_keys?") in output, run.output
+    assert "apio_site_notes" not in output
+    assert output.count("phone_buttons_key is not") == 1, run.output
