@@ -88,8 +88,7 @@ OVERRIDES = st.fixed_dictionaries({}, optional={
 @settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 @given(order=st.permutations(sorted(USERS)), host_vars=st.dictionaries(st.sampled_from(sorted(USERS)), OVERRIDES),
        shared_keys=st.booleans())
-def test_the_plan_does_not_depend_on_the_order_of_the_hosts(playbook, sim, tmp_path_factory, order, host_vars,
-                                                           shared_keys):
+def test_the_plan_does_not_depend_on_the_order_of_the_hosts(playbook, sim, tmp_path_factory, order, host_vars, shared_keys):
     group_vars = {"phone_buttons_keys": [{"id": 4, "state": "absent"}]} if shared_keys else {}
     directory = tmp_path_factory.mktemp("order")
     first = plan(playbook, directory / "a", order, host_vars, group_vars)
