@@ -1,0 +1,49 @@
+"""The warning about host variables that look like the collection's but are not (typos)."""
+
+import pathlib
+import re
+
+import yaml
+
+from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import KNOWN, unknown_variables
+from ansible_collections.telephony.apio.plugins.inventory.users import HOST_VARS, PHONE_VARS
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+NAME = re.compile(r"\b((?:apio|phone_buttons)_[a-z0-9_]+)")
+
+
+def test_a_typo_names_its_hosts_and_the_closest_known_name():
+    hostvars = {"a": {"phone_buttons_key": [], "apio_tenant": "foo", "inventory_hostname": "a"},
+                "b": {"phone_buttons_key": [], "apio_primary_lines": True},
+                "c": {"apio_site_notes": "ours", "phone_buttons_keys": []}}
+    assert unknown_variables(["a", "b", "c"], hostvars, warn=False) == [
+        "apio_primary_lines is not a variable of telephony.apio and is ignored (host b): did you mean apio_primary_line?",
+        "phone_buttons_key is not a variable of telephony.apio and is ignored (hosts a, b): did you mean phone_buttons_keys?",
+    ]
+    assert unknown_variables(["c"], hostvars, warn=False) == []
+
+
+def test_many_hosts_are_shortened():
+    hostvars = {"h%d" % i: {"phone_buttons_templat": "standard"} for i in range(8)}
+    (warning,) = unknown_variables(sorted(hostvars), hostvars, warn=False)
+    assert "(hosts h0, h1, h2, h3, h4 and 3 more)" in warning
+
+
+def _header_names(path):
+    """The variable names in a playbook's comments."""
+    return {n for line in path.read_text().splitlines() if line.lstrip().startswith("#") for n in NAME.findall(line)}
+
+
+def test_every_documented_variable_is_known():
+    documented = set()
+    for playbook in ("phone_buttons.yml", "primary_line.yml", "softphones.yml", "export.yml", "tasks/plan_report.yml"):
+        documented |= _header_names(ROOT / "playbooks" / playbook)
+    role = ROOT / "roles" / "phone_buttons"
+    documented |= set(yaml.safe_load((role / "defaults" / "main.yml").read_text()))
+    documented |= set(yaml.safe_load((role / "meta" / "argument_specs.yml").read_text())["argument_specs"]["main"]["options"])
+    documented |= {name for name, _field in HOST_VARS + PHONE_VARS}
+    # Names of the playbooks' own (tasks, groups, modules), never a host's variable.
+    documented -= {"apio_users", "apio_hosts_described", "apio_plan_name", "apio_plan_title", "apio_plan_counts",
+                   "apio_plan_msg", "apio_plan_hosts_file", "apio_plan_unmanaged", "apio_export",
+                   "apio_phone_buttons_rollout", "apio_primary_line_info", "apio_softphone"}
+    assert sorted(documented - KNOWN) == []
