@@ -446,7 +446,7 @@ def test_the_page_in_chromium(model, tmp_path):
     parsed = read(dom)
     assert numbers(parsed.counts) == expected_counts(model)
     assert parsed.group_svgs == dict(("group-%d" % n, 2) for n in range(1, len(model["groups"]) + 1))
-    assert dom.count("<svg") == 2 * len(model["groups"]) + 2  # and the two template pictures
+    assert dom.count("<svg") == 2 * len(model["groups"]) + 2  # and the two templates its users were given
 
     assert png.stat().st_size > 20000, "screenshot %s: %d bytes" % (png, png.stat().st_size)
     width, height, colour, scanlines = browser.png_pixels(png)
