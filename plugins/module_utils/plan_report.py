@@ -137,18 +137,35 @@ def merge(reports):
     return merged
 
 
+def used_templates(templates, entries):
+    """The layouts of ``templates`` (a roll-out's whole library) that the users of ``entries`` were
+    given: {template: {phone type: keys}}, only the templates some user has and only on the phone types
+    of those users."""
+    used = {}
+    for entry in entries:
+        name = entry.get("template")
+        previous = entry.get("previous")
+        device_type = previous.get("device_type") if isinstance(previous, dict) else None
+        layouts = templates.get(name) if isinstance(name, str) else None
+        if isinstance(layouts, dict) and device_type in layouts:
+            used.setdefault(name, {})[device_type] = layouts[device_type]
+    return used
+
+
 def build(report, title):
     """The model of the plan report of one run: what markdown() and the HTML report render."""
     changes = list(report.get("changes") or [])
     not_written = list(report.get("not_written") or [])
     check_mode = bool(report.get("check_mode"))
-    return dict(
+    counts = dict(report.get("counts") or {})
+    failed = list(report.get("failed") or [])
+    model = dict(
         title=title,
         check_mode=check_mode,
-        verb="would change" if check_mode or not_written else "changed",
-        counts=dict(report.get("counts") or {}),
+        verb="would change" if check_mode else "changed",
+        counts=counts,
         msg=report.get("msg") or "",
-        failed=list(report.get("failed") or []),
+        failed=failed,
         skipped=list(report.get("skipped") or []),
         # Hosts of the run without desired state for this object: listed, never read or written.
         unmanaged=list(report.get("unmanaged") or []),
@@ -156,9 +173,56 @@ def build(report, title):
         # Users held back by an invalid one are changes the run would have made: grouped the same way.
         groups=group_changes(changes + not_written),
         users_changed=len(changes) + len(not_written),
+        # What the changes of the run write (would write): held-back users are not among them.
+        users_written=counts.get("changed", len(changes)),
+        users_failed=counts.get("failed", len(failed)),
         phone_types=dict(report.get("phone_types") or {}),
-        templates=dict(report.get("templates") or {}),
+        # Only what the users of the report were given: a roll-out's task has the whole library.
+        templates=used_templates(report.get("templates") or {}, changes + not_written),
     )
+    model["headline"] = headline(model)
+    model["status"] = status(model)
+    model["changes_title"] = changes_title(model)
+    return model
+
+
+def headline(model):
+    """What the run did (would do), in words that agree with its counts: "3 users would change", or
+    "nothing was written (1 user failed, 2 users held back)" for a run that an invalid user stopped."""
+    written = model["users_written"]
+    held = model["not_written"]
+    if not held:
+        return "%s %s" % (_plural(written, "user"), model["verb"])
+    why = "%s failed, %s held back" % (_plural(model["users_failed"], "user"), _plural(held, "user"))
+    if not written:
+        return "nothing %s written (%s)" % ("would be" if model["check_mode"] else "was", why)
+    # Only the report of several runs (a sliced job's slices) gets here: some wrote, some were held back.
+    return "%s %s; %s" % (_plural(written, "user"), model["verb"], why)
+
+
+def status(model):
+    """The sentence under the headline: whether anything was written, and why users were held back."""
+    held = model["not_written"]
+    because = ("%s that %s %s held back (not written) because of the failed users below." % (
+        _plural(held, "user"), "differs" if held == 1 else "differ",
+        "would be" if model["check_mode"] else ("was" if held == 1 else "were"))) if held else ""
+    if model["check_mode"]:
+        return " ".join(t for t in ("Dry run (check mode): nothing was written.", because) if t)
+    if held:
+        return because
+    return "Applied."
+
+
+def changes_title(model):
+    """The heading of the groups of changes, which hold the held-back users too."""
+    groups = model["groups"]
+    users = "%s in %s" % (_plural(model["users_changed"], "user"), _plural(len(groups), "group"))
+    held = model["not_written"]
+    if held and held == model["users_changed"]:
+        return "Held back, not written: %s" % users
+    if held:
+        return "Changes: %s (%s held back, not written)" % (users, format(held, ","))
+    return "Changes: %s" % users
 
 
 def _plural(count, word, plural=None):
@@ -193,19 +257,14 @@ def markdown(model, limit=GITHUB_COMMENT_LIMIT, detail=()):
     that says what was left out."""
     counts = model["counts"]
     where = " and ".join("`%s`" % name for name in detail) or "the JSON report"
-    changed = model["users_changed"]
-    head = ["## %s: %s %s" % (model["title"], _plural(changed, "user"), model["verb"]), ""]
-    if model["check_mode"]:
-        head.append("Dry run (check mode): nothing was written.")
-    elif model["not_written"]:
-        head.append("Nothing was written: %s that differ held back because of the failed users below."
-                    % _plural(model["not_written"], "user"))
-    else:
-        head.append("Applied.")
-    head.append("%s: %s %s, %s unchanged, %s skipped, %s failed." % (
+    head = ["## %s: %s" % (model["title"], model["headline"]), "", model["status"]]
+    line = "%s: %s %s, %s unchanged, %s skipped, %s failed" % (
         _plural(counts.get("total", 0), "user"), format(counts.get("changed", 0), ","), model["verb"],
         format(counts.get("unchanged", 0), ","), format(counts.get("skipped", len(model["skipped"])), ","),
-        format(counts.get("failed", len(model["failed"])), ",")))
+        format(counts.get("failed", len(model["failed"])), ","))
+    if model["not_written"]:
+        line += ", %s held back" % format(counts.get("not_written", model["not_written"]), ",")
+    head.append(line + ".")
     closing_room = 400  # the closing line, whatever it says
     budget = limit - closing_room
     out = head
@@ -218,7 +277,7 @@ def markdown(model, limit=GITHUB_COMMENT_LIMIT, detail=()):
     groups = model["groups"]
     shown_groups = 0
     if groups:
-        out += ["", "### Changes: %s in %s" % (_plural(changed, "user"), _plural(len(groups), "group")), ""]
+        out += ["", "### %s" % model["changes_title"], ""]
         out += ["| # | users | phone type | change |", "|---|---:|---|---|"]
         for number, group in enumerate(groups, 1):
             row = _group_row(number, group)

@@ -5,7 +5,9 @@
 
 ``html(model, detail)`` renders the model of plan_report.build(): the counts, the failed and skipped
 users, then each group of users with the same change (its change lines, a few of its users, and its
-phone's keys before and after, the changed keys marked), then every template on every phone type.
+phone's keys before and after, the changed keys marked), then the templates those users were given, on
+their phone types (the model holds only those: plan_report.used_templates). A phone type the run did not
+read is drawn with the keys there are and no count of programmable keys.
 The page has no script and loads nothing: its styles are inline, its pictures inline SVG, and its only
 links are relative ones to the ``detail`` files (the JSON report). It names at most ``SHOWN_USERS`` users
 per group, shows at most ``MAX_GROUPS`` groups and draws the keys of the ``MAX_PICTURED`` largest, so that
@@ -88,21 +90,24 @@ def _key_id(key):
 def key_svg(managed_ids, buttons, changed_ids=(), label_ignored=(), title="", slots=()):
     """An inline ``<svg>`` of a phone's programmable keys.
 
-    One cell per key id of ``managed_ids`` (the ids of ``buttons`` when it is empty), in two columns:
+    One cell per key id of ``managed_ids``, in two columns:
     the ids in order down the left column, then down the right one. A cell shows the id, the key's type,
     its label and (abbreviated) its parameter; a managed id with no key is drawn empty. ``changed_ids``
     are marked (fill, a corner mark, a legend). A key whose id is not managed is still drawn, flagged.
     Labels of the types in ``label_ignored`` are shown as ignored. Keys of a template may carry a
     ``when`` (Jinja, shown as text). ``slots`` are more ids to lay out (the keys of the other picture
     of a before/after pair), so that two pictures side by side put each id at the same place.
+    ``managed_ids`` empty (or None) means that the phone type was not read: the ids of ``buttons`` and
+    ``slots`` are drawn, none flagged, and the picture claims no count of programmable keys.
     """
     keys = {}
     for key in buttons or []:
         if isinstance(key, dict) and _key_id(key) is not None:
             keys.setdefault(_key_id(key), key)
     managed = set(int(i) for i in managed_ids or [])
-    if not managed:
-        managed = set(keys)
+    known = bool(managed)
+    if not known:  # a phone type not read: draw the keys there are, and invent no count
+        managed = set(keys) | set(int(i) for i in slots or [])
     changed = set(int(i) for i in changed_ids or [])
     ignored = set(label_ignored or [])
     ids = sorted(managed | set(keys) | set(int(i) for i in slots or []))
@@ -125,7 +130,10 @@ def key_svg(managed_ids, buttons, changed_ids=(), label_ignored=(), title="", sl
     if legend:
         height += LEGEND
     configured = len([i for i in ids if i in keys])
-    summary = "%d programmable keys, %d set" % (len(managed), configured)
+    if known:
+        summary = "%d programmable keys, %d set" % (len(managed), configured)
+    else:
+        summary = "%d keys set (its programmable keys were not read)" % configured
     marked = [i for i in ids if i in changed]
     if marked:
         summary += ", %d changed (%s)" % (len(marked), ", ".join(str(i) for i in marked))
@@ -314,16 +322,10 @@ def html(model, detail=()):
     out = ["<!DOCTYPE html>", '<html lang="en">', "<head>", '<meta charset="utf-8">',
            '<meta name="viewport" content="width=device-width, initial-scale=1">',
            "<title>%s</title>" % escape(title), "<style>%s</style>" % CSS, "</head>", "<body>", "<main>"]
-    changed = model.get("users_changed", 0)
     out.append('<h1 id="title">%s</h1>' % escape(title))
-    if model.get("check_mode"):
-        status = "Dry run (check mode): nothing was written."
-    elif model.get("not_written"):
-        status = ("Nothing was written: %s that differ held back because of the failed users below."
-                  % _plural(model["not_written"], "user"))
-    else:
-        status = "Applied."
-    out.append('<p class="status"><b>%s %s.</b> %s</p>' % (escape(_plural(changed, "user")), escape(verb), escape(status)))
+    headline = _text(model.get("headline")) or "%s %s" % (_plural(model.get("users_changed", 0), "user"), verb)
+    out.append('<p class="status" id="status"><b>%s.</b> %s</p>'
+               % (escape(headline[:1].upper() + headline[1:]), escape(model.get("status") or "")))
     out.extend(_counts(model, counts, failed, skipped, groups, verb))
 
     for kind, title_text, lines in (("failed", "Failed", failed), ("skipped", "Skipped", skipped),
@@ -378,7 +380,8 @@ def _groups(model, groups, where):
     if not groups:
         out.extend(["<h2>Changes</h2>", "<p>No user changes.</p>", "</section>"])
         return out
-    out.append("<h2>Changes: %s in %s</h2>" % (escape(_plural(changed, "user")), escape(_plural(len(groups), "group"))))
+    heading = model.get("changes_title") or "Changes: %s in %s" % (_plural(changed, "user"), _plural(len(groups), "group"))
+    out.append("<h2>%s</h2>" % escape(heading))
     for number, group in enumerate(groups[:MAX_GROUPS], 1):
         if number == MAX_PICTURED + 1:
             out.append('<p class="more" id="pictures-end">The keys are drawn for the %d largest groups; the groups below'
@@ -428,7 +431,7 @@ def _group(model, number, group, pictured):
         both = sorted(set(_key_id(k) for side, keys in sides for k in keys if isinstance(k, dict)) - set([None]))
         out.append('<div class="pair">')
         for side, keys in sides:
-            svg = key_svg(managed or both, keys, changed_ids, ignored, "%s: %s" % (side, device_type or "phone"), slots=both)
+            svg = key_svg(managed, keys, changed_ids, ignored, "%s: %s" % (side, device_type or "phone"), slots=both)
             out.append("<figure>%s</figure>" % _inline(svg))
         out.append("</div>")
     out.append("</section>")
@@ -441,7 +444,8 @@ def _templates(model):
         return []
     phone_types = model.get("phone_types") or {}
     out = ['<section id="templates">', "<h2>Templates</h2>",
-           "<p>Each template on each phone type, with its Jinja as written: every user gets it with their own values.</p>"]
+           "<p>Each template the users above were given, on their phone types, with its Jinja as written: every user"
+           " gets it with their own values.</p>"]
     for name in sorted(templates):
         layouts = templates[name] if isinstance(templates[name], dict) else {}
         out.append('<h3 id="template-%s">%s</h3>' % (escape(_anchor(name)), escape(name)))

@@ -23,6 +23,12 @@ description:
   - The Markdown report always fits O(markdown_limit) characters. Failed and skipped users come first,
     then the largest groups; its last line says what it left out and that the JSON and HTML reports
     have every user's detail.
+  - The HTML report draws each group's keys before and after, and the templates its users were given
+    (not the rest of the library) on their phone types, with each phone type's programmable keys as the
+    run read them; a phone type the run did not read is drawn without a count of programmable keys.
+  - Both reports are headed with what the run did, in words that agree with its counts; a run that an
+    invalid user stopped (users held back, in the report file's C(not_written)) is headed "nothing was written", or
+    "nothing would be written" in check mode.
   - The collection's playbooks run it when C(apio_plan_dir) is set.
 author:
   - telephony.apio contributors (@telephony-apio)

@@ -102,3 +102,36 @@ def test_a_limit_below_the_closing_line_still_holds():
     model = plan_report.build(report([entry("u%d@sip.example.com" % n) for n in range(50)]), "Phone buttons")
     text, unused = plan_report.markdown(model, limit=300)
     assert len(text) <= 300
+
+
+def refused(check_mode=False):
+    """A run that an invalid user stopped: one user differs and is held back, one failed, none written."""
+    held = dict(entry("alice@sip.example.com"), changed=False, blocked=True)
+    return {"check_mode": check_mode, "msg": "nothing was written: 1 of 2 users not valid, 1 user that differs held back",
+            "changes": [], "not_written": [held], "failed": ["user bob@sip.example.com (foo/foogroup): key 30 is not a key"],
+            "skipped": [], "counts": {"total": 2, "changed": 0, "unchanged": 0, "failed": 1, "skipped": 0, "not_written": 1}}
+
+
+def test_a_refused_apply_is_headed_nothing_was_written():
+    text, unused = plan_report.markdown(plan_report.build(refused(), "Phone buttons"))
+    assert text.startswith("## Phone buttons: nothing was written (1 user failed, 1 user held back)\n\n"
+                           "1 user that differs was held back (not written) because of the failed users below.\n"
+                           "2 users: 0 changed, 0 unchanged, 0 skipped, 1 failed, 1 held back.\n")
+    assert "would change" not in text
+    assert "### Held back, not written: 1 user in 1 group" in text
+
+
+def test_a_dry_run_that_an_invalid_user_stops_would_write_nothing():
+    text, unused = plan_report.markdown(plan_report.build(refused(check_mode=True), "Phone buttons"))
+    assert text.startswith("## Phone buttons: nothing would be written (1 user failed, 1 user held back)\n\n"
+                           "Dry run (check mode): nothing was written. 1 user that differs would be held back")
+    assert "2 users: 0 would change, 0 unchanged, 0 skipped, 1 failed, 1 held back.\n" in text
+
+
+def test_only_the_templates_the_users_were_given_on_their_phone_types_are_in_the_model():
+    library = {"standard": {HDV: [key(1, "LINE", "Line")], T46S: [key(1, "LINE", "")]},
+               "reception": {HDV: [key(8, "BLF", "Reception")]}, "sales": {T46S: []}}
+    run = dict(report([entry("alice@sip.example.com")]), templates=library)
+    assert plan_report.build(run, "x")["templates"] == {"standard": {HDV: [key(1, "LINE", "Line")]}}
+    run = dict(refused(), templates=library)
+    assert plan_report.build(run, "x")["templates"] == {"standard": {HDV: [key(1, "LINE", "Line")]}}

@@ -268,12 +268,79 @@ def test_the_counts_are_on_the_page(model):
 def test_not_written_is_counted_when_a_run_held_users_back(model):
     report = sample_report()
     report.update(check_mode=False, not_written=report.pop("changes"))
-    report["counts"]["not_written"] = 15
+    report["counts"].update(changed=0, not_written=15)
     held = plan_report.build(report, "held back")
     page = html(held)
     assert numbers(read(page).counts)["not_written"] == 15
-    assert "Nothing was written" in page
+    assert numbers(read(page).counts)["changed"] == 0
+    assert "<b>Nothing was written (2 users failed, 15 users held back).</b>" in page
+    assert "would change" not in page
     assert "not_written" not in read(html(model)).counts
+
+
+def library_report(not_written=False):
+    """A roll-out given a library of three templates on three phone types, of which one user used one
+    template on one phone type: the only phone type the run read."""
+    user = "alice@sip.example.com"
+    change = entry(user, PANASONIC, [key(1, "LINE", "Line", user)],
+                   [key(1, "LINE", "Line", user), key(4, "REDIAL", "Redial")], ["user %s: key 4 added REDIAL" % user])
+    report = dict(
+        check_mode=not not_written, counts=dict(total=1, changed=1, unchanged=0, skipped=0, failed=0),
+        changes=[change], not_written=[], failed=[], skipped=[],
+        phone_types={PANASONIC: dict(managed_keys=list(range(1, 13)), label_ignored=[])},
+        templates={"standard": {PANASONIC: [key(1, "LINE", "Line", "{{ phone_buttons_user.user }}"),
+                                            key(4, "REDIAL", "Redial")],
+                                YEALINK: [key(1, "LINE", "", "{{ phone_buttons_user.user }}")],
+                                "Polycom-VVX411": []},
+                   "reception": {PANASONIC: [key(8, "BLF", "Reception", "{{ reception }}")],
+                                 YEALINK: [key(8, "BLF", "Reception", "{{ reception }}")]},
+                   "sales": {"Polycom-VVX411": [key(2, "CALLLOG", "History")]}})
+    if not_written:
+        # An apply refused for an invalid user: alice differs, and is held back; nothing was written.
+        change.update(blocked=True)
+        report.update(changes=[], not_written=[change], failed=["user bob@sip.example.com: key 30 is not a key"],
+                      counts=dict(total=2, changed=0, unchanged=0, skipped=0, failed=1, not_written=1))
+    return report
+
+
+def pictures(page):
+    """{title of each key picture: its summary} (the picture's <title>: "name: summary")."""
+    return dict(title.rsplit(": ", 1) for title in re.findall(r"<svg [^>]*>\n<title>(.*?)</title>", page))
+
+
+def test_only_the_templates_and_phone_types_the_users_used_are_drawn():
+    page = html(plan_report.build(library_report(), "one user"))
+    assert pictures(page) == {
+        "Before: %s" % PANASONIC: "12 programmable keys, 1 set, 1 changed (4)",
+        "After: %s" % PANASONIC: "12 programmable keys, 2 set, 1 changed (4)",
+        "standard on %s" % PANASONIC: "12 programmable keys, 2 set"}
+    for absent in (YEALINK, "Polycom-VVX411", "reception", "sales", "0 programmable keys"):
+        assert absent not in page
+    assert len(page) < 40000
+
+
+def test_a_held_back_user_s_template_is_drawn_too():
+    page = html(plan_report.build(library_report(not_written=True), "refused"))
+    assert sorted(pictures(page)) == ["After: %s" % PANASONIC, "Before: %s" % PANASONIC, "standard on %s" % PANASONIC]
+
+
+def test_a_phone_type_the_run_did_not_read_gets_no_key_count():
+    report = library_report()
+    report["phone_types"] = {}
+    found = pictures(html(plan_report.build(report, "not read")))
+    assert found["standard on %s" % PANASONIC] == "2 keys set (its programmable keys were not read)"
+    assert found["After: %s" % PANASONIC].startswith("2 keys set (its programmable keys were not read)")
+    assert not any("programmable keys," in summary for summary in found.values())
+
+
+def test_a_refused_apply_is_headed_nothing_was_written():
+    model = plan_report.build(library_report(not_written=True), "Phone buttons")
+    page = html(model)
+    assert '<p class="status" id="status"><b>Nothing was written (1 user failed, 1 user held back).</b>' in page
+    assert "would change" not in page and "1 user changed" not in page
+    assert numbers(read(page).counts) == dict(total=2, changed=0, unchanged=0, skipped=0, failed=1, not_written=1,
+                                              groups=1)
+    assert "<h2>Held back, not written: 1 user in 1 group</h2>" in page
 
 
 def test_failed_users_come_first_and_all_of_them(model):
@@ -379,7 +446,7 @@ def test_the_page_in_chromium(model, tmp_path):
     parsed = read(dom)
     assert numbers(parsed.counts) == expected_counts(model)
     assert parsed.group_svgs == dict(("group-%d" % n, 2) for n in range(1, len(model["groups"]) + 1))
-    assert dom.count("<svg") == 2 * len(model["groups"]) + 2  # and the two template pictures
+    assert dom.count("<svg") == 2 * len(model["groups"]) + 2  # and the two templates its users were given
 
     assert png.stat().st_size > 20000, "screenshot %s: %d bytes" % (png, png.stat().st_size)
     width, height, colour, scanlines = browser.png_pixels(png)
