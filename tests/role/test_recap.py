@@ -1,0 +1,83 @@
+"""What a GitOps run says: the recap counts only the users the playbooks change (never their own scratch
+files or the plan report files), ``--diff`` shows only users, and a drift check names who drifted."""
+
+import re
+
+from rolekit import EXAMPLE
+from support.simlog import writes
+
+INVENTORY = EXAMPLE / "inventory"
+SITE = EXAMPLE / "site.yml"
+PLAYBOOKS = EXAMPLE.parent.parent / "playbooks"
+CUSTOMER = "11111111-1111-4111-8111-111111111111"
+RUNS = {"phone_buttons": PLAYBOOKS / "phone_buttons.yml", "primary_line": PLAYBOOKS / "primary_line.yml",
+        "softphones": PLAYBOOKS / "softphones.yml", "site": SITE}
+# What the playbooks themselves write, which neither the recap nor --diff may show.
+SCRATCH = (".apio_hosts.json", "phone_buttons.json", "phone_buttons.md", "phone_buttons.html", "primary_line.json",
+           "primary_line.md", "primary_line.html", "softphones.json", "softphones.md", "softphones.html")
+
+
+def changed(run):
+    """The recap's changed= count, summed over its hosts."""
+    counts = re.findall(r"^\S+\s+: ok=\d+\s+changed=(\d+)", run.output, re.M)
+    assert counts, run.output
+    return sum(int(c) for c in counts)
+
+
+def diff_headers(run):
+    """The lines of --diff output that say what is diffed (before/after headers)."""
+    return [line for line in run.output.splitlines() if line.startswith(("--- before", "+++ after"))]
+
+
+def no_scratch(run):
+    shown = [line for line in run.output.splitlines() if any(name in line for name in SCRATCH)]
+    shown = [line for line in shown if line.startswith(("---", "+++", "@@", "+", "-"))]
+    assert shown == [], run.output
+
+
+def apply_site(playbook):
+    run = playbook(SITE, inventory=INVENTORY)
+    assert run.rc == 0, run.output
+
+
+def test_a_clean_dry_run_reports_no_change_and_no_diff(playbook, sim, tmp_path):
+    apply_site(playbook)
+    sim.reset()
+    for name, path in RUNS.items():
+        run = playbook(path, inventory=INVENTORY, check=True, diff=True,
+                       extra_vars={"apio_plan_dir": str(tmp_path / ("plan-" + name))})
+        assert run.rc == 0, run.output
+        assert changed(run) == 0, (name, run.output)
+        no_scratch(run)
+        assert diff_headers(run) == [], (name, run.output)
+    assert writes(sim.requests()) == []
+
+
+def test_a_dry_run_counts_and_diffs_only_the_users_that_differ(playbook, sim, tmp_path):
+    apply_site(playbook)
+    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
+    device["keys"] = [k for k in device["keys"] if k["id"] != 9]
+    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
+    device = sim.user("bar", "bargroup", "dave@sip.example.com")["device"]
+    sim.set_user("bar", "bargroup", "dave@sip.example.com", {"device": dict(device, primaryLinePort=True)})
+    jdoe = sim.portal_user(CUSTOMER, "jdoe")
+    jdoe["devices"] = [dict(d, clientType=None) if d["clientType"] == "mobile" else d for d in jdoe["devices"]]
+    sim.set_portal_user(CUSTOMER, "jdoe", {"devices": jdoe["devices"]})
+    sim.reset()
+    expected = {"phone_buttons": ["carol@sip.example.com"], "primary_line": ["dave@sip.example.com"],
+                "softphones": ["jdoe"]}
+    expected["site"] = [user for users in expected.values() for user in users]
+    others = ["foouser", "alice@sip.example.com", "bob+1@sip.example.com", "basic@sip.example.com"]
+    for name, path in RUNS.items():
+        run = playbook(path, inventory=INVENTORY, check=True, diff=True,
+                       extra_vars={"apio_plan_dir": str(tmp_path / ("plan-" + name))})
+        assert run.rc == 0, run.output
+        assert changed(run) == len(expected[name]), (name, run.output)
+        no_scratch(run)
+        headers = diff_headers(run)
+        assert headers, (name, run.output)
+        for user in expected[name]:
+            assert any(user in line for line in headers), (name, user, headers)
+        for user in others + [u for u in expected["site"] if u not in expected[name]]:
+            assert not any(user in line for line in headers), (name, user, headers)
+    assert writes(sim.requests()) == []
