@@ -81,3 +81,55 @@ def test_a_dry_run_counts_and_diffs_only_the_users_that_differ(playbook, sim, tm
         for user in others + [u for u in expected["site"] if u not in expected[name]]:
             assert not any(user in line for line in headers), (name, user, headers)
     assert writes(sim.requests()) == []
+
+
+def fatal(run):
+    """The lines of the run that say a task failed."""
+    return [line for line in run.output.splitlines() if line.startswith("fatal: ")]
+
+
+def test_a_drift_check_without_a_plan_dir_names_the_users_that_differ(playbook, sim):
+    apply_site(playbook)
+    for group, user in (("othergroup", "carol@sip.example.com"), ("foogroup", "alice@sip.example.com")):
+        device = sim.user("foo", group, user)["device"]
+        device["keys"] = [k for k in device["keys"] if k["id"] != 9]  # changed by hand
+        sim.set_user("foo", group, user, {"device": device})
+    sim.reset()
+    run = playbook(RUNS["phone_buttons"], inventory=INVENTORY, check=True, extra_vars={"apio_fail_on_drift": True})
+    assert run.rc != 0
+    lines = fatal(run)
+    assert len(lines) == 1 and lines[0].startswith("fatal: [localhost]: FAILED!"), run.output  # the run's, not a user's
+    assert ("drift: 2 of 6 users differ from the desired state (Phone buttons): "
+            "user alice@sip.example.com (foo/foogroup), user carol@sip.example.com (foo/othergroup)") in run.text
+    assert "more" not in lines[0] and "not named" not in lines[0]
+    assert writes(sim.requests()) == []
+
+
+def test_a_site_drift_check_checks_every_object_and_names_each(playbook, sim, tmp_path):
+    apply_site(playbook)
+    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
+    device["keys"] = [k for k in device["keys"] if k["id"] != 9]
+    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
+    jdoe = sim.portal_user(CUSTOMER, "jdoe")
+    jdoe["devices"] = [dict(d, clientType=None) if d["clientType"] == "mobile" else d for d in jdoe["devices"]]
+    sim.set_portal_user(CUSTOMER, "jdoe", {"devices": jdoe["devices"]})
+    sim.reset()
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    for name in ("phone_buttons", "primary_line", "softphones"):  # an earlier run's reports
+        for suffix in ("json", "md", "html"):
+            (plan / ("%s.%s" % (name, suffix))).write_text("stale\n")
+
+    run = playbook(SITE, inventory=INVENTORY, check=True, extra_vars={"apio_fail_on_drift": True, "apio_plan_dir": "plan"})
+    assert run.rc != 0
+    lines = fatal(run)
+    assert len(lines) == 1 and lines[0].startswith("fatal: [localhost]: FAILED!"), run.output
+    assert ("drift: 1 of 6 users differ from the desired state (Phone buttons, see plan/phone_buttons.md): "
+            "user carol@sip.example.com (foo/othergroup); ") in run.text
+    assert "drift: 1 of 1 users differ from the desired state (Softphones, see plan/softphones.md): user jdoe" in run.text
+    assert "Primary line port" not in lines[0]
+    for name in ("phone_buttons", "primary_line", "softphones"):  # every object checked and reported afresh
+        for suffix in ("json", "md", "html"):
+            assert (plan / ("%s.%s" % (name, suffix))).read_text() != "stale\n", (name, suffix)
+    assert ": 0 users would change" in (plan / "primary_line.md").read_text()
+    assert writes(sim.requests()) == []
