@@ -38,7 +38,12 @@ extends_documentation_fragment:
   - telephony.apio.attributes
 options:
   dest:
-    description: The directory of the inventory (made when missing).
+    description:
+      - The directory of the inventory (made when missing).
+      - A relative path is relative to the directory the module runs in, which for a task on V(localhost)
+        is the directory of the playbook (ansible-core runs local modules there), not the directory
+        C(ansible-playbook) was started in. Give an absolute path; the playbook C(telephony.apio.export)
+        resolves its C(apio_export_dir) against the working directory itself.
     type: path
     required: true
   tenants:
