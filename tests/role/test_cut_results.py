@@ -1,10 +1,10 @@
-"""The role when the task result is cut to fit AWX's event size (issue #23).
+"""The role and the playbooks when the task result is cut to fit AWX's event size (issue #23).
 
 At fleet scale (10,000 users and more) the roll-out's result is over its limit (500,000 characters) and is
 cut: an entry keeps who the user is, what happened and, for a failed or skipped user, its msg; entries
 that still do not fit are left out (``results_omitted``). A task that read anything else (a skipped user's
-``reason``) failed the play after a complete roll-out. Here a small limit (``phone_buttons_result_limit``)
-reaches the cut with a few dozen users: skipped (no phone, no layout
+``reason``) failed the play after a complete roll-out. Here a small limit (``phone_buttons_result_limit``,
+the playbooks' ``apio_result_limit``) reaches the cut with a few dozen users: skipped (no phone, no layout
 for the phone type), failed (the simulator answers 503 on the user's route), invalid (an unknown user)
 and held back (they differ, but an invalid user stops every write), in check mode and applied.
 """
@@ -13,9 +13,12 @@ import json
 from urllib.parse import unquote
 
 import pytest
+import yaml
 from rolekit import role_play
+from support.runner import REPO
 from support.simlog import writes
 
+PLAYBOOKS = REPO / "playbooks"
 ROLLOUT = "telephony.apio.phone_buttons : Roll the templates out"
 LISTING = "telephony.apio.phone_buttons : List the users without a phone or a template"
 FAIL = "telephony.apio.phone_buttons : Fail if a user failed"
@@ -180,3 +183,127 @@ def test_uncut_results_keep_every_field(playbook, sim):
     assert result["results"][0]["changes"] and result["results"][0]["previous"]
     assert run.result(LISTING)["msg"] == ["user nophone (foo/foogroup): has no phone"]
 
+
+# -- the playbooks -----------------------------------------------------------------------------------
+
+def inventory(tmp_path):
+    """The users above as the hosts of an inventory; the first five also have a primary line setting."""
+    hosts = {u["user"]: ({"apio_group": u["group"]} if "group" in u else None) for u in USERS}
+    for user in ("ghost", BOB, "foouser", "alice@sip.example.com", "carol@sip.example.com"):
+        hosts[user] = dict(hosts[user] or {}, apio_primary_line=True)
+    local = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
+    jdoe = {"apio_portal_customer": "11111111-1111-4111-8111-111111111111",
+            "apio_softphones": [{"device": "dev-desk-1", "client_type": "desktop"},
+                                {"device": "dev-mob-1", "client_type": "mobile"}]}
+    data = {"apio_users": {"hosts": hosts, "vars": dict(local, apio_tenant="foo", apio_group="foogroup",
+                                                        phone_buttons_template="standard")},
+            "portal_users": {"hosts": {"jdoe": jdoe}, "vars": local}}
+    path = tmp_path / "hosts.yml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "apply"])
+def test_the_phone_buttons_playbook_with_a_cut_result(playbook, sim, tmp_path, check):
+    seed(sim)
+    plan = tmp_path / "plan"
+    run = playbook(PLAYBOOKS / "phone_buttons.yml", inventory=inventory(tmp_path), check=check, env=NO_RETRIES,
+                   extra_vars={"apio_plan_dir": str(plan), "apio_result_limit": LIMIT})
+
+    assert run.rc == 2, run.output
+    assert "has no attribute" not in run.output
+    assert run.result(FAIL)["msg"] == ("phone_buttons: nothing was written: 1 of %d users not valid, 3 users that "
+                                       "differ held back: %s; %s" % (len(USERS), GHOST_ERROR, BOB_ERROR))
+    assert writes(sim.requests()) == []
+    result = run.fact("phone_buttons_result")
+    assert result["counts"] == {"total": len(USERS), "changed": 0, "unchanged": 0, "skipped": SKIPPED, "failed": 2,
+                                "not_written": 3}
+    check_cut(result, omitted=len(DIFFERING) + SKIPPED - len(result["skipped"]))
+    check_listing(run, result, plan / "phone_buttons.json")
+
+    # The plan report comes from the report file: every user, whatever the cut left out.
+    data = json.loads((plan / "phone_buttons.json").read_text())
+    assert data["check_mode"] is check
+    assert data["counts"] == result["counts"]
+    assert sorted(e["user"] for e in data["not_written"]) == sorted(DIFFERING)
+    markdown = (plan / "phone_buttons.md").read_text()
+    assert "### Skipped (%d)" % SKIPPED in markdown
+    assert "user nophone30 (foo/foogroup)" in markdown and "user ghost (foo/foogroup)" in markdown
+
+
+def test_the_phone_buttons_playbook_with_a_cut_result_and_skipped_users_only(playbook, sim, tmp_path):
+    seed(sim, fault=False)
+    hosts = inventory(tmp_path)
+    data = yaml.safe_load(hosts.read_text())
+    del data["apio_users"]["hosts"]["ghost"]
+    hosts.write_text(yaml.safe_dump(data, sort_keys=False))
+    plan = tmp_path / "applied"
+    run = playbook(PLAYBOOKS / "phone_buttons.yml", inventory=hosts,
+                   extra_vars={"apio_plan_dir": str(plan), "apio_result_limit": LIMIT})
+    assert run.rc == 0, run.output
+    assert puts_of(sim) == sorted(DIFFERING + [BOB])
+    result = run.fact("phone_buttons_result")
+    assert result["counts"] == {"total": len(USERS) - 1, "changed": 4, "unchanged": 0, "skipped": SKIPPED, "failed": 0}
+    check_cut(result, omitted=4 + SKIPPED - len(result["skipped"]))
+    check_listing(run, result, plan / "phone_buttons.json")
+    assert json.loads((plan / "phone_buttons.json").read_text())["counts"] == result["counts"]
+
+
+PRIMARY = "Set the primary line port of every user in one batch"
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "apply"])
+def test_the_primary_line_playbook_with_a_cut_result(playbook, sim, tmp_path, check):
+    seed(sim)
+    plan = tmp_path / "plan"
+    run = playbook(PLAYBOOKS / "primary_line.yml", inventory=inventory(tmp_path), check=check, env=NO_RETRIES,
+                   extra_vars={"apio_plan_dir": str(plan), "apio_result_limit": 2000})
+    assert run.rc == 2, run.output
+    assert writes(sim.requests()) == []
+    result = run.result(PRIMARY)
+    assert result["counts"] == {"total": 5, "changed": 0, "unchanged": 0, "failed": 2, "not_written": 3}
+    assert result["truncated"].startswith("result cut to 2000 characters")
+    # The message, cut to a tenth of the limit, still says what happened and where the rest is.
+    assert result["msg"].startswith("nothing was written: 1 of 5 users not valid, 3 users that differ held back: "
+                                    "user ghost (foo/foogroup): GET primary line port failed: HTTP 404")
+    assert result["msg"].endswith("(cut: every user's message is in results and the report file %s)"
+                                  % (plan / "primary_line.json"))
+    assert [(e["user"], e["failed"], e["status"]) for e in result["results"][:2]] == [
+        ("ghost", True, 404), (BOB, True, 503)]
+    assert "HTTP 503" in result["results"][1]["msg"]
+    # The report (and the plan report made from it) has every user.
+    data = json.loads((plan / "primary_line.json").read_text())
+    assert data["counts"] == result["counts"]
+    assert sorted(e["user"] for e in data["not_written"]) == sorted(DIFFERING)
+    assert len(data["failed"]) == 2
+    assert (plan / "primary_line.md").exists()
+    listed = run.result("List the hosts that are not managed")["msg"]
+    assert listed.startswith("Primary line port: %d hosts have no desired state" % (len(USERS) - 5))
+
+    if not check:
+        # Without the invalid and the failing user, everyone is written, the result still cut.
+        sim.reset()
+        run = playbook(PLAYBOOKS / "primary_line.yml", inventory=inventory(tmp_path), check=False,
+                       extra_vars={"apio_plan_dir": str(plan), "apio_result_limit": 400,
+                                   "apio_hosts": "apio_users:!ghost"})
+        assert run.rc == 0, run.output
+        assert run.result(PRIMARY)["counts"] == {"total": 4, "changed": 4, "unchanged": 0, "failed": 0}
+        assert run.result(PRIMARY)["results_omitted"] > 0
+        assert len(writes(sim.requests())) == 4
+        assert sim.user("foo", "foogroup", "foouser")["device"]["primaryLinePort"] is True
+
+
+@pytest.mark.parametrize("check", [True, False], ids=["check", "apply"])
+def test_the_softphones_playbook_with_a_cut_result(playbook, sim, tmp_path, check):
+    plan = tmp_path / "plan"
+    run = playbook(PLAYBOOKS / "softphones.yml", inventory=inventory(tmp_path), check=check,
+                   extra_vars={"apio_plan_dir": str(plan), "apio_result_limit": 300})
+    assert run.rc == 0, run.output
+    result = run.result("Assign the softphones of every user in one batch")
+    assert result["counts"]["changed"] == 1
+    assert result["truncated"].startswith("result cut to 300 characters")
+    data = json.loads((plan / "softphones.json").read_text())
+    assert data["counts"] == result["counts"]
+    assert data["changes"][0]["changes"] == ["device dev-desk-1 assigned to desktop",
+                                             "device dev-mob-1 assigned to mobile"]
+    assert (len(writes(sim.requests())) > 0) is not check
