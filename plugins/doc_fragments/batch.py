@@ -55,8 +55,8 @@ options:
         C(changed) included.
       - When the result would be longer, detail is left out in this order until it fits - the per-user
         C(diff) beyond a quarter of the limit, then C(previous) and C(current) and C(changes) of each
-        entry of RV(results), then the message of each changed user, then whole entries (failed users
-        are listed first). C(counts) always stays whole; C(truncated) says what was left out.
+        entry of RV(results), then the message of each changed user, then whole entries (failed and
+        skipped users are kept first). C(counts) always stays whole; C(truncated) says what was left out.
         O(report) keeps everything.
       - V(0) puts no limit (every user's full detail in the result, as in release 1.0.0).
     type: int

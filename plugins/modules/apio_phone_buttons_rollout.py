@@ -147,8 +147,11 @@ results:
     - One entry per changed, failed or skipped user (and per unchanged user with O(return_unchanged)), as
       the RV(telephony.apio.apio_phone_buttons#module:results) of M(telephony.apio.apio_phone_buttons)
       (C(previous) and C(current) with the keys in C(buttons)); a skipped user has C(skipped) (V(no_phone)
-      or V(no_template)) and C(msg).
-    - Kept under O(result_limit); O(report) has every user in full.
+      or V(no_template)), C(status) (the same), C(template), C(device_type), C(msg) and C(reason) (the same
+      as C(msg), kept for compatibility).
+    - Kept under O(result_limit); O(report) has every user in full. A cut entry keeps only who the user is,
+      what happened (C(changed), C(failed), C(invalid), C(blocked), C(skipped), C(status)) and the C(msg) of
+      a failed or skipped user; read C(msg), not C(reason).
   returned: batch form
   type: list
   elements: dict
@@ -156,6 +159,12 @@ truncated:
   description: What O(result_limit) left out of the result, and where to find it.
   returned: when the result was cut
   type: str
+results_omitted:
+  description:
+    - How many entries of RV(results) O(result_limit) left out (those of changed users first; failed and
+      skipped users are kept first). RV(counts) still counts them.
+  returned: batch form, when entries were left out
+  type: int
 previous:
   description:
     - The phone before the task (single form), as RV(telephony.apio.apio_phone_buttons#module:previous) of

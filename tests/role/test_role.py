@@ -59,6 +59,22 @@ def test_check_then_apply_then_steady_state(playbook, sim):
     assert len([r for r in requests if "/auth/login" in r["path"]]) == 1
 
 
+@pytest.mark.smoke
+def test_a_cut_result_still_lists_the_skipped_users_and_passes(playbook, sim):
+    """Issue #23: at fleet size the result is cut (here: a limit with room for no entry); the role reads
+    only what a cut result keeps, lists the skipped users by count and passes after writing everyone."""
+    run = playbook(role_play(SEED_USERS, phone_buttons_result_limit=1, phone_buttons_vars={"reception_number": "1000"}))
+    assert run.rc == 0, run.output
+    assert len(writes(sim.requests())) == 4
+    result = run.fact("phone_buttons_result")
+    assert result["counts"] == {"total": 6, "changed": 4, "unchanged": 0, "skipped": 2, "failed": 0}
+    assert (result["results"], result["skipped"], result["results_omitted"]) == ([], [], 6)
+    assert result["truncated"].startswith("result cut to 1 characters (option result_limit): ")
+    assert run.result("telephony.apio.phone_buttons : List the users without a phone or a template")["msg"] == [
+        "... and 2 more skipped users, left out of phone_buttons_result to keep it under 1 characters "
+        "(phone_buttons_result_limit): set phone_buttons_report to a file to get every user"]
+
+
 def test_on_missing_fail_stops_before_any_write(playbook, sim):
     run = playbook(role_play(SEED_USERS, phone_buttons_on_missing="fail"))
     assert run.rc != 0

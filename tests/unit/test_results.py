@@ -380,6 +380,37 @@ def _minimal_of(entry):
     return kept
 
 
+# AWX's MAX_EVENT_RES_DATA (ansible-runner's MAX_EVENT_RES default): a result whose str() is longer is
+# replaced with {}. Pinned here as its own number, not through DEFAULT_RESULT_LIMIT, so that a change of
+# the module's constant cannot move the bar it is measured against.
+AWX_LIMIT = 700000
+
+
+def test_a_fleet_result_cut_with_the_default_limit_fits_awx_and_keeps_the_failed_and_skipped_users():
+    """Issue #23: 10,000 users changed (with --diff), one skipped and one failed, both last in the list."""
+    error = "GET phone buttons failed: HTTP 503: service unavailable"
+    entries = [changed_entry(n) for n in range(10000)] + [skipped_entry(10000), failed_entry(10001, error)]
+    result = batch_result(entries, diff=[diff_of(n) for n in range(10000)],
+                          msg="1 of 10002 users failed (10000 changed, 0 unchanged): %s" % entries[-1]["msg"])
+    result["failed"] = True
+    counts = copy.deepcopy(result["counts"])
+    assert size(result) > AWX_LIMIT
+
+    out = fit_result(result, DEFAULT_RESULT_LIMIT, report=REPORT)
+    assert size(out) < AWX_LIMIT
+    assert out["counts"] == counts == {"total": 10002, "changed": 10000, "failed": 1, "skipped": 1, "unchanged": 0}
+    assert (out["changed"], out["failed"], out["msg"]) == (True, True, result["msg"])
+    # The skipped and the failed user come first, each with its msg: what the role and the playbooks read.
+    assert out["results"][:2] == [_minimal_of(entries[-2]), _minimal_of(entries[-1])]
+    skipped, failed = out["results"][:2]
+    assert (skipped["skipped"], skipped["msg"]) == ("no_phone", "user user10000@sip.example.com (foo/foogroup): has no phone")
+    assert (failed["failed"], failed["status"], failed["msg"]) == (
+        True, 400, "user user10001@sip.example.com (foo/foogroup): " + error)
+    assert "reason" not in skipped  # it repeats msg: left out with the rest of the detail; read msg
+    assert out["results_omitted"] == 10002 - len(out["results"]) > 0
+    assert out["truncated"].endswith("see the report file %s" % REPORT)
+
+
 # -- trim_invocation ---------------------------------------------------------------------------------
 
 def test_trim_invocation_summarises_lists_longer_than_twenty_items():
