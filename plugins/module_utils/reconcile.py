@@ -144,6 +144,22 @@ class Resource:
         raise NotImplementedError
 
     # -- defaults, to replace where they do not fit ------------------------------------------------
+    def desired_all(self, current, items):
+        """The desired state of one user from all of its batch items: each applied in order by ``desired``.
+
+        A resource whose items together say more than each alone (``Softphone``'s ``purge``: the devices
+        listed are all the user has) replaces it."""
+        state = current
+        for item in items:
+            state = self.desired(state, item)
+        return state
+
+    @classmethod
+    def item_problems(cls, params):
+        """What is wrong with one validated batch item beyond its argument spec (messages; none: fine)."""
+        return []
+
+    # -- defaults, to replace where they do not fit ------------------------------------------------
     @classmethod
     def label(cls, params):
         """How messages name the user, e.g. "user alice@sip.example.com (foo/foogroup)"."""
@@ -421,10 +437,13 @@ class Engine:
                 if isinstance(defaults.get(name), dict) and isinstance((item or {}).get(name), dict):
                     merged[name] = dict(defaults[name], **item[name])
             result = validator.validate(merged)
-            if result.error_messages:
+            problems = [_describe(error) for error in result.errors]
+            if not problems and not self.info:
+                problems = self.resource_cls.item_problems(result.validated_parameters)
+            if problems:
                 user = _UserItems(index, merged)
                 user.label = self._item_label(index, merged)
-                user.error = "%s: %s" % (user.label, "; ".join(_describe(error) for error in result.errors))
+                user.error = "%s: %s" % (user.label, "; ".join(problems))
                 user.invalid = True
                 users.append(user)
                 continue
@@ -479,10 +498,7 @@ class Engine:
             if user.planned is not None:
                 user.after = self._as_planned(user)
                 return
-            state = user.before
-            for item in user.items:
-                state = self.resource.desired(state, item)
-            user.after = state
+            user.after = self.resource.desired_all(user.before, user.items)
         except Skip as skip:
             user.skipped = skip
         except AuthError as exc:

@@ -6,6 +6,10 @@
 The state of a user is the list of their PBX devices with the client type each is assigned to. A
 client type holds at most one device (contract decision): assigning another device replaces it, and
 assigning a device that is on another client type moves it.
+
+With ``purge``, the task owns the user's softphones whole: the devices its items list with
+state=present are all the user keeps, and any other device assigned to a client type is unassigned. An
+item with ``purge`` needs no ``device``: ``{customer, user, purge: true}`` alone unassigns every device.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -27,11 +31,18 @@ class Softphone(Resource):
     path = ("devices", "pbx")
     options = dict(
         PORTAL.identity_options,
-        device=dict(type="str", required=True),
+        device=dict(type="str"),  # required, unless purge (Softphone.item_problems)
         client_type=dict(type="str", choices=CLIENT_TYPES),
         state=dict(type="str", default="present", choices=["present", "absent"]),
         accept_charges=dict(type="bool", default=False),
+        purge=dict(type="bool", default=False),
     )
+
+    @classmethod
+    def item_problems(cls, params):
+        if params.get("device") is None and not params.get("purge"):
+            return ["missing required arguments: device"]  # as the argument spec said when device was required
+        return []
 
     def normalise(self, answer):
         data = answer.get("data") if isinstance(answer, dict) else None
@@ -46,8 +57,19 @@ class Softphone(Resource):
             raise Unexpected("a clientType that is neither a string nor null", data)
         return {"devices": sorted(devices, key=lambda d: d["device"])}
 
+    def desired_all(self, current, items):
+        state = super(Softphone, self).desired_all(current, items)
+        if not any(item.get("purge") for item in items):
+            return state
+        # The user's softphones are exactly the devices listed with state=present, by any item of the user.
+        kept = set(item["device"] for item in items if item.get("device") is not None and item["state"] == "present")
+        return {"devices": [dict(d, client_type=d["client_type"] if d["device"] in kept else None)
+                            for d in state["devices"]]}
+
     def desired(self, current, params):
         devices = [dict(d) for d in current["devices"]]
+        if params.get("device") is None:  # an item with purge and no device: only desired_all acts on it
+            return {"devices": devices}
         by_id = dict((d["device"], d) for d in devices)
         target = by_id.get(params["device"])
         if target is None:

@@ -20,6 +20,9 @@ description:
     device that is on another client type moves it."
   - "Contract decision: the current state is read with C(GET .../devices/pbx), a route the portal's
     documentation does not describe."
+  - "Ownership: with O(purge=true), the task owns the user's softphones whole. The devices that the user's
+    entries list with O(state=present) are all the softphones the user keeps; every other device assigned
+    to a client type is unassigned. Without it (the default), the task changes only the devices it names."
   - "Charges: on customers whose billing says so, a new softphone seat (a device not yet assigned, on a
     client type the user holds no device on) is chargeable. Without O(accept_charges) the portal refuses
     it (HTTP 402) and the task fails saying so. Billing cannot be read, so check mode cannot predict it."
@@ -29,7 +32,8 @@ options:
   device:
     description:
       - The device's id on the communications platform. It must already be one of the user's PBX devices.
-        Required for each user.
+        Required for each user, unless O(purge=true): a user given only with O(purge=true) and no device
+        keeps no softphone at all.
     type: str
   client_type:
     description:
@@ -49,6 +53,18 @@ options:
         one user several times, the value of the last entry applies to that user.
     type: bool
     default: false
+  purge:
+    description:
+      - V(true) makes the user's softphones exactly the devices listed for the user with O(state=present)
+        (in the single form, O(device) if O(state=present); in a batch, every entry of the user): any other
+        device of the user that is assigned to a client type is unassigned. Set on any entry of a user,
+        it applies to all of that user's entries.
+      - With V(true), O(device) may be left out; an entry with O(purge=true) and no O(device) unassigns every
+        device of the user unless another of its entries lists one.
+      - V(false) leaves the devices that the task does not name as they are.
+    type: bool
+    default: false
+    version_added: 2.0.0
 extends_documentation_fragment:
   - telephony.apio.target.portal
   - telephony.apio.connection.portal
@@ -83,6 +99,15 @@ EXAMPLES = r"""
     group/telephony.apio.portal:
       portal_url: https://portal.example.net
       portal_token: "{{ portal_token }}"
+
+- name: The softphones of jdoe are exactly these two; any other assigned device is unassigned
+  telephony.apio.apio_softphone:
+    customer: 11111111-1111-4111-8111-111111111111
+    purge: true
+    batch:
+      - {user: jdoe, device: dev-desk-1, client_type: desktop}
+      - {user: jdoe, device: dev-mob-1, client_type: mobile}
+      - {user: asmith}                   # no device: asmith keeps no softphone at all
 
 - name: Unassign a device
   telephony.apio.apio_softphone:

@@ -262,3 +262,109 @@ def test_softphone_diff_of_a_device_named_like_a_secret(server, portal, run_modu
     portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Secretary", None)})
     result = run_module(apio_softphone.main, _softphone(portal, device="dev-1", client_type="desktop"), diff=True)
     assert result["diff"]["after"] == {"devices": ["dev-1 (Secretary): desktop"]}
+
+
+# -- softphone: purge (the user's softphones owned whole) --------------------------------------------
+
+def purge_only(**extra):
+    """A batch item with purge and no device: the user keeps no softphone unless another item lists one."""
+    result = ArgumentSpecValidator(Softphone.options).validate(dict(customer=CUSTOMER, user="jdoe", purge=True, **extra))
+    assert not result.error_messages, result.error_messages
+    return result.validated_parameters
+
+
+@pytest.mark.parametrize("before, items, after", [
+    pytest.param({"a": "desktop", "b": "mobile", "c": None}, [("a", "desktop", "present", False)],
+                 {"a": "desktop", "b": "mobile", "c": None}, id="no-purge-leaves-the-others"),
+    pytest.param({"a": "desktop", "b": "mobile", "c": None}, [("a", "desktop", "present", True)],
+                 {"a": "desktop", "b": None, "c": None}, id="purge-unassigns-the-others"),
+    pytest.param({"a": None, "b": "mobile", "c": "crm"}, [("a", "desktop", "present", True)],
+                 {"a": "desktop", "b": None, "c": None}, id="purge-assigns-and-unassigns"),
+    pytest.param({"a": "desktop", "b": "mobile", "c": "crm"},
+                 [("a", "desktop", "present", False), ("b", "mobile", "present", True)],
+                 {"a": "desktop", "b": "mobile", "c": None}, id="purge-on-one-item-owns-every-item-of-the-user"),
+    pytest.param({"a": "desktop", "b": "mobile"},
+                 [("a", None, "absent", True), ("b", "mobile", "present", True)],
+                 {"a": None, "b": "mobile"}, id="purge-with-absent"),
+    pytest.param({"a": "desktop", "b": "mobile"}, [("b", "desktop", "present", True)],
+                 {"a": None, "b": "desktop"}, id="purge-with-a-move"),
+    pytest.param({"a": "desktop", "b": "mobile"}, [None], {"a": None, "b": None}, id="purge-without-device"),
+    pytest.param({"a": "desktop", "b": "mobile"}, [None, ("b", "mobile", "present", False)],
+                 {"a": None, "b": "mobile"}, id="purge-without-device-and-a-listed-one"),
+    pytest.param({}, [None], {}, id="purge-of-a-user-without-devices"),
+])
+def test_desired_all_with_purge(before, items, after):
+    current = devices(**before)
+    params = [purge_only() if item is None else sp_params(item[0], item[1], item[2], purge=item[3]) for item in items]
+    desired = Softphone(None).desired_all(current, params)
+    assert types(desired) == after
+    assert current == devices(**before)  # not modified
+
+
+def test_purge_item_needs_no_device_and_others_do():
+    assert Softphone.item_problems(purge_only()) == []
+    assert Softphone.item_problems(sp_params("a", "desktop")) == []
+    no_device = ArgumentSpecValidator(Softphone.options).validate(dict(customer=CUSTOMER, user="jdoe"))
+    assert not no_device.error_messages
+    assert Softphone.item_problems(no_device.validated_parameters) == ["missing required arguments: device"]
+
+
+def test_softphone_without_device_or_purge_is_refused_as_before(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", "desktop")})
+    result = run_module(apio_softphone.main, _softphone(portal, client_type="desktop"))
+    assert result == {"failed": True, "msg": (f"user jdoe (customer {CUSTOMER}) (options): "
+                                              "missing required arguments: device")}
+    batch = run_module(apio_softphone.main, dict(portal.args, customer=CUSTOMER, batch=[{"user": "jdoe"}]))
+    assert batch["failed"] is True
+    assert batch["msg"].endswith(f"user jdoe (customer {CUSTOMER}) (batch[0]): missing required arguments: device")
+    assert server.sent("PUT") == []
+
+
+def test_softphone_purge_alone_unassigns_every_device(server, portal, run_module):
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", "desktop"), "dev-2": ("Laptop", "webrtc"),
+                                    "dev-3": ("Spare", None)})
+    args = _softphone(portal, purge=True)
+
+    check = run_module(apio_softphone.main, args, check=True, diff=True)
+    assert check["changed"] is True
+    assert check["changes"] == ["device dev-1 unassigned from desktop", "device dev-2 unassigned from webrtc"]
+    assert check["diff"]["after"] == {"devices": ["dev-1 (Desk phone): none", "dev-2 (Laptop): none",
+                                                  "dev-3 (Spare): none"]}
+    assert server.sent("PUT") == []
+
+    apply = run_module(apio_softphone.main, args)
+    assert apply["msg"] == (f"user jdoe (customer {CUSTOMER}): device dev-1 unassigned from desktop; "
+                            "device dev-2 unassigned from webrtc")
+    assert server.sent("PUT") == [("PUT", BASE + "/dev-1/unassign"), ("PUT", BASE + "/dev-2/unassign")]
+    assert [r.json for r in server.requests if r.method == "PUT"] == [{"clientType": "desktop"},
+                                                                       {"clientType": "webrtc"}]
+
+    again = run_module(apio_softphone.main, args)
+    assert again["changed"] is False
+    assert again["msg"] == f"user jdoe (customer {CUSTOMER}): no change"
+    assert len(server.sent("PUT")) == 2
+
+
+def test_softphone_batch_purge_keeps_the_listed_devices_only(server, portal, run_module):
+    # jdoe lists dev-2 on desktop (replacing dev-1 there) and has dev-3 assigned by hand: dev-3 is unassigned,
+    # dev-1 needs no call (the assign of dev-2 replaces it). asmith, listed with nothing, loses dev-7.
+    # bob is not purged: his extra device stays.
+    portal.add(CUSTOMER, "jdoe", **{"dev-1": ("Desk phone", "desktop"), "dev-2": ("Laptop", None),
+                                    "dev-3": ("Tablet", "mobile")})
+    portal.add(CUSTOMER, "asmith", **{"dev-7": ("Mobile", "mobile")})
+    portal.add(CUSTOMER, "bob", **{"dev-8": ("Desk", None), "dev-9": ("Mobile", "mobile")})
+    args = dict(portal.args, customer=CUSTOMER, batch=[
+        {"user": "jdoe", "device": "dev-2", "client_type": "desktop", "purge": True},
+        {"user": "asmith", "purge": True},
+        {"user": "bob", "device": "dev-8", "client_type": "desktop"}])
+    result = run_module(apio_softphone.main, args)
+    assert result["counts"] == {"total": 3, "changed": 3, "unchanged": 0, "failed": 0}
+    assert [r["changes"] for r in result["results"]] == [
+        ["device dev-1 unassigned from desktop", "device dev-2 assigned to desktop", "device dev-3 unassigned from mobile"],
+        ["device dev-7 unassigned from mobile"],
+        ["device dev-8 assigned to desktop"]]
+    jdoe = f"/api/v1.0/customers/{CUSTOMER}/users/jdoe/devices/pbx"
+    assert [s for s in server.sent("PUT") if "/jdoe/" in s[1]] == [("PUT", jdoe + "/dev-2/assign"),
+                                                                  ("PUT", jdoe + "/dev-3/unassign")]
+    assert portal.users[(CUSTOMER, "bob")][1]["clientType"] == "mobile"
+    assert run_module(apio_softphone.main, args)["changed"] is False
