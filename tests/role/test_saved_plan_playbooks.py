@@ -82,14 +82,15 @@ def test_a_user_changed_since_the_review_stops_the_apply_by_name(playbook, sim, 
     assert dry.rc == 0, dry.output
     # Someone changes carol's phone again between the review and the merge.
     device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
-    device["keys"] = [k for k in device["keys"] if k["id"] != 10]
+    first = device["keys"][0]
+    first["label"] = "moved"
     sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
     sim.reset()
     run = playbook(PHONE_BUTTONS, inventory=INVENTORY,
                    extra_vars={"apio_plan_file": "plan/phone_buttons.json", "apio_plan_dir": "applied"})
     assert run.rc != 0
-    assert "user carol@sip.example.com (foo/othergroup): changed on the platform since the plan was made (key 10 " \
-        "removed" in run.output, run.output
+    assert ("user carol@sip.example.com (foo/othergroup): changed on the platform since the plan was made (key %d "
+            "label" % first["id"]) in run.output, run.output
     assert writes(sim.requests()) == []
 
 
