@@ -32,8 +32,8 @@ options:
   device:
     description:
       - The device's id on the communications platform. It must already be one of the user's PBX devices.
-        Required for each user, unless O(purge=true): a user given only with O(purge=true) and no device
-        keeps no softphone at all.
+      - "Required for each user, unless O(purge=true): a user given only with O(purge=true) and no device
+        keeps no softphone at all."
     type: str
   client_type:
     description:
@@ -55,10 +55,10 @@ options:
     default: false
   purge:
     description:
-      - V(true) makes the user's softphones exactly the devices listed for the user with O(state=present)
+      - "V(true) makes the user's softphones exactly the devices listed for the user with O(state=present)
         (in the single form, O(device) if O(state=present); in a batch, every entry of the user): any other
         device of the user that is assigned to a client type is unassigned. Set on any entry of a user,
-        it applies to all of that user's entries.
+        it applies to all of that user's entries."
       - With V(true), O(device) may be left out; an entry with O(purge=true) and no O(device) unassigns every
         device of the user unless another of its entries lists one.
       - V(false) leaves the devices that the task does not name as they are.

@@ -36,7 +36,8 @@ def _header_names(path):
 
 def test_every_documented_variable_is_known():
     documented = set()
-    for playbook in ("phone_buttons.yml", "primary_line.yml", "softphones.yml", "export.yml", "tasks/plan_report.yml"):
+    for playbook in ("phone_buttons.yml", "primary_line.yml", "softphones.yml", "export.yml", "drift.yml",
+                     "tasks/plan_report.yml", "tasks/plan_start.yml"):
         documented |= _header_names(ROOT / "playbooks" / playbook)
     role = ROOT / "roles" / "phone_buttons"
     documented |= set(yaml.safe_load((role / "defaults" / "main.yml").read_text()))
@@ -44,6 +45,7 @@ def test_every_documented_variable_is_known():
     documented |= {name for name, _field in HOST_VARS + PHONE_VARS}
     # Names of the playbooks' own (tasks, groups, modules), never a host's variable.
     documented -= {"apio_users", "apio_hosts_described", "apio_plan_name", "apio_plan_title", "apio_plan_counts",
-                   "apio_plan_msg", "apio_plan_hosts_file", "apio_plan_unmanaged", "apio_export",
+                   "apio_plan_msg", "apio_plan_hosts_file", "apio_plan_unmanaged", "apio_plan_results",
+                   "apio_plan_truncated", "apio_drift", "apio_export",
                    "apio_phone_buttons_rollout", "apio_primary_line_info", "apio_softphone"}
     assert sorted(documented - KNOWN) == []
