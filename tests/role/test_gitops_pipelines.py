@@ -1,14 +1,20 @@
 """The two CI pipelines of examples/gitops, read as files: the GitHub Actions workflow does what the GitLab
 pipeline does (the same playbook commands, the same installs, the same secrets) and keeps its promises:
-one plan comment that fits, the plan uploaded, one apply at a time on the default branch only, and a
-drift check that fails on drift. No network: the comment script is run on reports made here."""
+one plan comment that fits, the plan uploaded and kept, one apply at a time on the default branch only, of
+the merged request's reviewed plan (the inventory only with the explicit emergency override), and a drift
+check that fails on drift. No network: the comment script is run on reports made here, the plan download of
+GitLab against a fake API on localhost, that of GitHub with a fake gh."""
 
+import http.server
+import io
 import json
 import os
 import re
 import shlex
 import subprocess
 import sys
+import threading
+import zipfile
 
 import pytest
 import yaml
@@ -197,6 +203,209 @@ def test_apply_runs_only_on_a_push_to_the_default_branch_one_at_a_time(github):
               and (other.get("concurrency") or {}).get("group") == group]
     assert others == []  # no other job can queue behind an apply, or replace a waiting one
     assert uploads(job) == ["applied/"]
+
+
+# -- default branch: the reviewed plan of the merge, or nothing ------------------------------------------
+
+PLAN_APPLY = "ansible-playbook site.yml --diff -e apio_plan_file=plan -e apio_plan_dir=applied"
+INVENTORY_APPLY = "ansible-playbook site.yml --diff -e apio_plan_dir=applied"
+OVERRIDE = 'if [ "$APPLY_WITHOUT_PLAN" = "true" ]; then'
+
+
+def branches(script_lines):
+    """Each line of a shell script with the branches it is in: a tuple of (if-line, True in then / False
+    in else). Only the plain `if ...; then` / `else` / `fi` of these scripts."""
+    stack, out = [], []
+    for line in script_lines:
+        if line.startswith("if ") and line.endswith("; then"):
+            stack.append((line, True))
+        elif line == "else":
+            stack[-1] = (stack[-1][0], False)
+        elif line == "fi":
+            stack.pop()
+        else:
+            out.append((line, tuple(stack)))
+    assert stack == []
+    return out
+
+
+def apply_scripts(gitlab, github):
+    """The apply job's shell of each pipeline (GitHub: its steps' in order), as lines."""
+    return {"gitlab": lines(gitlab["apply"]["script"]),
+            "github": [line for step in runs(github["jobs"][JOBS["apply"]]) for line in lines(step["run"])]}
+
+
+def test_both_apply_jobs_apply_the_plan_and_the_inventory_only_with_the_override(gitlab, github):
+    for name, script in apply_scripts(gitlab, github).items():
+        commands = [(line, where) for line, where in branches(script) if line.startswith("ansible-playbook ")]
+        assert [line for line, _ in commands] == [INVENTORY_APPLY, PLAN_APPLY], name
+        (_, inventory_where), (_, plan_where) = commands
+        assert inventory_where == ((OVERRIDE, True),), name  # the inventory: only with the override...
+        assert plan_where == ((OVERRIDE, False),), name  # ...the reviewed plan otherwise
+        warned = [line for line, where in branches(script) if where == inventory_where and "echo" in line]
+        assert warned and "WITHOUT A REVIEWED PLAN" in warned[0], name  # said loudly in the log
+    # GitLab: the plan is fetched (or the job fails) right before it is applied.
+    gitlab_lines = [line for line, where in branches(lines(gitlab["apply"]["script"])) if where == plan_where]
+    assert gitlab_lines == ['python3 -c "$FETCH_PLAN"', PLAN_APPLY]
+    # GitHub: the download step runs before the apply, unless the override is set.
+    steps = [step.get("name") for step in github["jobs"][JOBS["apply"]]["steps"]]
+    download = download_step(github)
+    assert steps.index(download["name"]) == steps.index("Apply") - 1
+    assert download["if"] == "env.APPLY_WITHOUT_PLAN != 'true'"
+    assert github["jobs"][JOBS["apply"]]["env"]["APPLY_WITHOUT_PLAN"] == "${{ vars.APPLY_WITHOUT_PLAN }}"
+    assert "APPLY_WITHOUT_PLAN" not in gitlab["apply"].get("variables", {})  # never on by default
+    assert "APPLY_WITHOUT_PLAN" not in gitlab.get("variables", {})
+
+
+def test_the_plan_artifact_is_the_reports_and_outlives_a_review(gitlab, github):
+    artifacts = gitlab["plan"]["artifacts"]
+    assert artifacts["paths"] == ["plan/"]
+    number, unit = artifacts["expire_in"].split()
+    assert unit in ("day", "days", "week", "weeks") and int(number) * (7 if "week" in unit else 1) >= 30
+    [upload] = steps_using(plan_job(github), "actions/upload-artifact")
+    assert upload["with"]["name"] == "plan" and upload["with"]["path"] == "plan/"
+    assert upload["with"]["retention-days"] >= 30
+    # The playbook of the dry run writes the JSON reports there, which the apply takes.
+    assert all("-e apio_plan_dir=plan" in " ".join(c) for c in job_commands(plan_job(github)))
+
+
+# GitLab: the job's Python, against a fake API on localhost.
+
+MERGE_SHA, HEAD_SHA = "m" * 40, "h" * 40
+
+
+def plan_zip():
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("plan/phone_buttons.json", "{}")
+    return data.getvalue()
+
+
+def gitlab_api(mrs=None, head_pipeline=None, jobs=None):
+    """The answers of the fake API (path -> JSON or bytes) for a merged merge request !4."""
+    mrs = [{"iid": 4, "state": "merged", "target_branch": "main", "merge_commit_sha": MERGE_SHA,
+            "squash_commit_sha": None, "sha": HEAD_SHA}] if mrs is None else mrs
+    head_pipeline = {"id": 70, "sha": HEAD_SHA} if head_pipeline is None else head_pipeline
+    jobs = [{"id": 900, "name": "plan", "status": "success"}] if jobs is None else jobs
+    return {"/api/v4/projects/3/repository/commits/%s/merge_requests" % MERGE_SHA: mrs,
+            "/api/v4/projects/3/merge_requests/4": {"iid": 4, "sha": HEAD_SHA, "head_pipeline": head_pipeline},
+            "/api/v4/projects/3/pipelines/70/jobs?per_page=100": jobs,
+            "/api/v4/projects/3/jobs/900/artifacts": plan_zip()}
+
+
+def run_fetch_plan(gitlab, tmp_path, answers, token="glpat-x"):
+    seen = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the name http.server calls)
+            seen.append(self.headers.get("PRIVATE-TOKEN"))
+            if self.path not in answers:
+                self.send_error(404)
+                return
+            body = answers[self.path]
+            body = body if isinstance(body, bytes) else json.dumps(body).encode()
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        env = dict(os.environ, CI_API_V4_URL="http://127.0.0.1:%d/api/v4" % server.server_port,
+                   CI_PROJECT_ID="3", CI_COMMIT_SHA=MERGE_SHA, CI_DEFAULT_BRANCH="main", PLAN_COMMENT_TOKEN=token)
+        result = subprocess.run([sys.executable, "-c", gitlab["apply"]["variables"]["FETCH_PLAN"]], cwd=tmp_path,
+                                env=env, capture_output=True, text=True, timeout=60)
+    finally:
+        server.shutdown()
+    assert set(seen) <= {token}
+    return result
+
+
+def test_gitlab_apply_fetches_the_plan_of_the_merged_merge_request(gitlab, tmp_path):
+    assert "$" not in gitlab["apply"]["variables"]["FETCH_PLAN"]  # GitLab would expand it
+    result = run_fetch_plan(gitlab, tmp_path, gitlab_api())
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "plan" / "phone_buttons.json").read_text() == "{}"
+    assert "merge request !4 (job 900" in result.stdout
+
+
+@pytest.mark.parametrize("answers, token, message", [
+    (gitlab_api(mrs=[]), "glpat-x", "is not the merge of a merge request (a direct push?)"),
+    (gitlab_api(mrs=[{"iid": 4, "state": "opened", "target_branch": "main", "merge_commit_sha": None,
+                      "squash_commit_sha": None, "sha": MERGE_SHA}]), "glpat-x", "is not the merge of"),
+    (gitlab_api(head_pipeline={}), "glpat-x", "merge request !4 has no pipeline"),
+    (gitlab_api(head_pipeline={"id": 70, "sha": "o" * 40}), "glpat-x", "its plan is not of the merged code"),
+    (gitlab_api(jobs=[{"id": 900, "name": "plan", "status": "failed"}]), "glpat-x", "did not succeed: failed"),
+    (gitlab_api(jobs=[]), "glpat-x", "did not succeed: no such job"),
+    ({k: v for k, v in gitlab_api().items() if not k.endswith("/artifacts")}, "glpat-x", "HTTP Error 404"),
+    (gitlab_api(), "", "PLAN_COMMENT_TOKEN is not set"),
+], ids=["direct-push", "not-merged", "no-pipeline", "other-sha", "plan-failed", "no-plan-job", "expired",
+        "no-token"])
+def test_gitlab_apply_fails_without_a_reviewed_plan(gitlab, tmp_path, answers, token, message):
+    result = run_fetch_plan(gitlab, tmp_path, answers, token=token)
+    assert result.returncode == 1
+    assert message in result.stderr and "Nothing was applied" in result.stderr, result.stderr
+    assert not (tmp_path / "plan").exists()
+
+
+# GitHub: the download step's shell, with a fake gh that answers what the real one's --jq would print.
+
+FAKE_GH = """#!/bin/sh
+echo "$*" >> calls
+case "$1 $2" in
+  "api repos/o/r/commits/$GITHUB_SHA/pulls") printf '%s' "$FAKE_PULLS" ;;
+  "run list") printf '%s' "$FAKE_RUNS" ;;
+  "run download") [ -n "$FAKE_ARTIFACT" ] && mkdir -p plan && echo '{}' > plan/phone_buttons.json ;;
+  *) exit 2 ;;
+esac
+"""
+
+
+def download_step(github):
+    [step] = [s for s in github["jobs"][JOBS["apply"]]["steps"] if s.get("name", "").startswith("Download the plan")]
+    return step
+
+
+def run_download(github, tmp_path, pulls, runs_, artifact=True):
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "bin" / "gh").write_text(FAKE_GH)
+    (tmp_path / "bin" / "gh").chmod(0o755)
+    env = dict(os.environ, PATH="%s:%s" % (tmp_path / "bin", os.environ["PATH"]), GITHUB_REPOSITORY="o/r",
+               GITHUB_SHA=MERGE_SHA, FAKE_PULLS=pulls, FAKE_RUNS=runs_, FAKE_ARTIFACT="1" if artifact else "")
+    result = subprocess.run(["bash", "-eo", "pipefail", "-c", download_step(github)["run"]], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=60)
+    return result, (tmp_path / "calls").read_text().splitlines()
+
+
+def test_github_apply_downloads_the_plan_of_the_merged_pull_request(github, tmp_path):
+    step = download_step(github)
+    assert step["env"]["GH_TOKEN"] == "${{ github.token }}"
+    assert github["jobs"][JOBS["apply"]]["permissions"]["actions"] == "read"
+    assert "select(.merged_at != null and .merge_commit_sha == env.GITHUB_SHA)" in step["run"]
+    result, calls = run_download(github, tmp_path, "12 %s\n" % HEAD_SHA, "555 %s success\n" % HEAD_SHA)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert calls[1].startswith("run list --workflow phones.yml --event pull_request --commit %s " % HEAD_SHA)
+    assert calls[2] == "run download 555 -n plan -D plan"
+    assert (tmp_path / "plan" / "phone_buttons.json").exists()
+    assert "pull request #12 (run 555" in result.stdout
+
+
+@pytest.mark.parametrize("pulls, runs_, artifact, message", [
+    ("", "", True, "is not the merge of a pull request (a direct push?)"),
+    ("12 %s\n" % HEAD_SHA, "", True, "not a successful plan of the merged code"),
+    ("12 %s\n" % HEAD_SHA, "555 %s failure\n" % HEAD_SHA, True, "not a successful plan of the merged code"),
+    ("12 %s\n" % HEAD_SHA, "555 %s success\n" % ("o" * 40), True, "not a successful plan of the merged code"),
+    ("12 %s\n" % HEAD_SHA, "555 %s success\n" % HEAD_SHA, False, "has no artifact plan"),
+], ids=["direct-push", "no-run", "plan-failed", "other-sha", "expired"])
+def test_github_apply_fails_without_a_reviewed_plan(github, tmp_path, pulls, runs_, artifact, message):
+    result, _ = run_download(github, tmp_path, pulls, runs_, artifact=artifact)
+    assert result.returncode == 1
+    assert "::error::" in result.stdout and message in result.stdout and "Nothing was applied" in result.stdout
+    assert not (tmp_path / "plan").exists()
 
 
 # -- schedule: drift ---------------------------------------------------------------------------------------
