@@ -25,6 +25,7 @@ def batch_argument_spec(info=False):
     if not info:
         spec["on_invalid"] = dict(type="str", default="abort", choices=["abort", "skip"])
         spec["plan"] = dict(type="path")
+        spec["undo"] = dict(type="path")
         spec["on_moved"] = dict(type="str", default="abort", choices=["abort", "skip"])
         spec["waves"] = dict(type="list", elements="raw")
         spec["max_fail_percentage"] = dict(type="float")

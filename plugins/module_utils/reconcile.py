@@ -286,9 +286,9 @@ def module_argument_spec(resource_cls, info=False):
 
 def module_rules(resource_cls, info=False):
     """The cross-option rules of a module's argument spec, as AnsibleModule and ArgumentSpecValidator take them."""
-    forms = ("batch", "user") if info else ("batch", "user", "plan")
-    # A task option the resource requires (a template library) is not needed to apply a saved plan.
-    unless_plan = [] if info else [(name, "plan") for name, option in sorted(resource_cls.task_options.items())
+    forms = ("batch", "user") if info else ("batch", "user", "plan", "undo")
+    # A task option the resource requires (a template library) is not needed to apply a saved plan or undo.
+    unless_plan = [] if info else [(name, "plan", "undo") for name, option in sorted(resource_cls.task_options.items())
                                    if option.get("required")]
     return dict(
         mutually_exclusive=[forms],
@@ -400,9 +400,13 @@ class Engine:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         params = self.module.params
         self.plan = None
-        if params.get("plan"):
+        self.undo = bool(params.get("undo"))
+        if params.get("plan") or self.undo:
             try:
-                self.plan = saved_plan.load(params["plan"], resource_cls.plan_object)
+                # An undo is the apply of the reversed plan: the report of a run that wrote, each changed
+                # user put back from its current to its previous.
+                self.plan = saved_plan.load(params["undo"] if self.undo else params["plan"],
+                                            resource_cls.plan_object, reverse=self.undo)
             except saved_plan.PlanError as exc:
                 self.module.fail_json(msg=str(exc))
         self.is_batch = params["batch"] is not None or self.plan is not None
@@ -473,8 +477,12 @@ class Engine:
         if seen == _plain(user.planned["previous"]):
             return self.resource.from_info(user.planned["current"])
         moved = self.resource.changes(self.resource.from_info(user.planned["previous"]), user.before)
-        reason = "changed on the platform since the plan was made (%s): make the plan again" % (
-            "; ".join(moved) or "its state differs")
+        if self.undo:
+            reason = "changed on the platform since the run that is undone (%s): not put back" % (
+                "; ".join(moved) or "its state differs")
+        else:
+            reason = "changed on the platform since the plan was made (%s): make the plan again" % (
+                "; ".join(moved) or "its state differs")
         if self.module.params["on_moved"] == "skip":
             raise Skip(reason, "moved")
         raise InputError(reason)
