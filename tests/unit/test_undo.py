@@ -26,8 +26,7 @@ def primary(apio, user):
     return apio.phones[("foo", "foogroup", user)]["primary"]
 
 
-def test_undo_puts_each_changed_user_back_and_undoing_the_undo_restores_the_change(apio, server, run_module,
-                                                                                    tmp_path):
+def test_undo_puts_back_and_undoing_the_undo_restores_the_change(apio, server, run_module, tmp_path):
     report = applied_primary_line(apio, run_module, tmp_path)
     server.requests.clear()
     undo_report = tmp_path / "undo.json"
