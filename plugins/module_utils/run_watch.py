@@ -12,8 +12,10 @@ releases only end the worker.
 
 ``RunWatch`` finds the controller when a task starts: it walks up from this process (a module: the
 module's Python, the ``/bin/sh`` of the connection, the worker; an action plugin: the worker itself) to
-the first session leader (the worker, after its ``setsid()``) and takes that process's parent,
-``ansible-playbook``. It remembers each process of that chain by pid and start time (``/proc/PID/stat``
+the worker, and takes its parent, ``ansible-playbook``. The worker is the first process whose parent has
+the same command line (a worker is a fork of ``ansible-playbook``, without exec); failing that (no
+``/proc/PID/cmdline``), the first session leader (the worker calls ``setsid()`` in ansible-core 2.19 and
+later). It remembers each process of that chain by pid and start time (``/proc/PID/stat``
 field 22), so that a pid reused by another process is not taken for it. ``stopped()`` then says why the
 run must stop, or None: a process of the chain is gone (or a zombie), or SIGINT or SIGTERM arrived
 (``start()`` installs handlers that only note the signal, in the main thread; ``finish()`` restores the
@@ -53,6 +55,14 @@ def _proc_stat(pid):
     return fields[0], int(fields[1]), int(fields[3]), fields[19]
 
 
+def _cmdline(pid):
+    try:
+        with open("%s/%d/cmdline" % (PROC, pid), "rb") as stream:
+            return stream.read() or None
+    except (OSError, IOError):
+        return None
+
+
 def _ps_parent(pid):
     try:
         out = subprocess.check_output(["ps", "-o", "ppid=", "-p", str(pid)], stderr=subprocess.DEVNULL)
@@ -83,7 +93,9 @@ def find_chain(start=None):
                 return []
         if pid != (start or os.getpid()):
             chain.append((pid, started))
-        if session == pid:  # the first session leader: the worker, after setsid()
+        command = _cmdline(pid) if use_proc else None
+        forked = command is not None and ppid > 1 and command == _cmdline(ppid)
+        if forked or session == pid:  # the worker: a fork of ansible-playbook (or, failing that, a session leader)
             if ppid <= 1:
                 return []  # a daemon or a container's init: no controller to watch
             parent = _proc_stat(ppid) if use_proc else None

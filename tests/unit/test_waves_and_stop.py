@@ -6,13 +6,23 @@ writes.
 """
 
 import json
+from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
 from ansible_collections.telephony.apio.plugins.module_utils import reconcile, run_watch
 from ansible_collections.telephony.apio.plugins.modules import apio_primary_line
 
 USERS = ["u%02d" % i for i in range(20)]
+SCHEMA = json.loads((Path(__file__).resolve().parents[2] / "docs" / "plan-report.schema.json").read_text())
+
+
+def valid(report):
+    Draft202012Validator(SCHEMA).validate(report)
+    counts = report["counts"]
+    assert counts["total"] == sum(v for k, v in counts.items() if k != "total")
+    return report
 
 
 def primary_args(apio, users=USERS, **options):
@@ -61,7 +71,7 @@ def test_check_mode_shows_the_waves(apio, server, run_module, tmp_path):
                         check=True)
     assert result["waves"] == [2, 10, 8]
     assert result["msg"] == "20 users: 20 changed, 0 unchanged, would be written in 3 waves of 2, 10, 8 users"
-    assert json.loads(report.read_text())["waves"] == [2, 10, 8]
+    assert valid(json.loads(report.read_text()))["waves"] == [2, 10, 8]
     assert puts(server) == []
 
 
@@ -90,7 +100,7 @@ def test_a_wave_over_the_budget_stops_the_next_ones(apio, server, run_module, tm
     assert [e["user"] for e in left] == USERS[10:]
     assert left[0]["msg"] == ("user u10 (foo/foogroup): not written (wave 2 of 4 failed beyond "
                               "max_fail_percentage): primary line port false -> true")
-    data = json.loads(report.read_text())
+    data = valid(json.loads(report.read_text()))
     assert data["stopped"] == {"reason": result["msg"].split(": 8 users")[0], "written": 8, "left": 10}
     assert [e["user"] for e in data["not_written"]] == USERS[10:]
     # A rerun writes the users left (and those that failed).
@@ -145,7 +155,7 @@ def test_no_write_after_a_stop_and_the_report_says_so(apio, server, run_module, 
     assert result["failed"]
     assert result["msg"] == "the run was stopped: interrupted (SIGINT): 7 users written, 13 left (not written)"
     assert result["counts"] == {"total": 20, "changed": 7, "unchanged": 0, "failed": 0, "not_written": 13}
-    data = json.loads(report.read_text())
+    data = valid(json.loads(report.read_text()))
     assert [e["user"] for e in data["changes"]] == USERS[:7]
     assert data["stopped"] == {"reason": "the run was stopped: interrupted (SIGINT)", "written": 7, "left": 13}
 
