@@ -19,7 +19,10 @@ later). It remembers each process of that chain by pid and start time (``/proc/P
 field 22), so that a pid reused by another process is not taken for it. ``stopped()`` then says why the
 run must stop, or None: a process of the chain is gone (or a zombie), or SIGINT or SIGTERM arrived
 (``start()`` installs handlers that only note the signal, in the main thread; ``finish()`` restores the
-previous handlers and, in a worker, hands the signal on to them). The check costs a few small reads of
+previous handlers and, in a worker, hands the signal on to them). When ``ansible-playbook`` is gone,
+``finish()`` also ends its orphaned worker (SIGKILL; ``os._exit`` when this process is the worker): a worker
+of ansible-core 2.19 and later outlives the group's SIGKILL and would wait forever to hand its result to
+the dead controller (blocked writing to a pipe it holds both ends of). The check costs a few small reads of
 ``/proc`` and is made at most every ``interval`` seconds.
 
 Elsewhere than Linux (no ``/proc``), the chain is found with ``ps`` and ``os.getsid`` and watched with
@@ -121,12 +124,14 @@ def _alive(pid, started):
 class RunWatch:
     """Whether the run that started this task was stopped; see the module docstring."""
 
-    def __init__(self, interval=INTERVAL, chain=None, handle_signals=True, hand_on=False):
+    def __init__(self, interval=INTERVAL, chain=None, handle_signals=True, hand_on=False, end_orphan=True):
         self.interval = interval
         self.chain = find_chain() if chain is None else chain
         self.handle_signals = handle_signals
         self.hand_on = hand_on  # give a signal to the previous handler after the run (a worker's own)
+        self.end_orphan = end_orphan  # end the worker when ansible-playbook is gone (see finish)
         self.signum = None
+        self.gone = None  # the pid of the process of the chain found gone
         self.reason = None
         self._next = 0.0
         self._lock = threading.Lock()
@@ -157,6 +162,20 @@ class RunWatch:
             signal.signal(signum, handler if handler is not None else signal.SIG_DFL)
         if self.hand_on and self.signum is not None and self.signum in saved:
             os.kill(os.getpid(), self.signum)
+        if self.end_orphan and self.gone is not None and self.gone == self.controller:
+            self._end_orphaned_worker()
+
+    def _end_orphaned_worker(self):
+        worker = self.chain[-2][0] if len(self.chain) >= 2 else os.getpid()
+        stat = _proc_stat(worker)
+        if stat is None or stat[1] == self.controller:
+            return  # gone already, or not orphaned (no /proc: left alone)
+        if worker == os.getpid():
+            os._exit(1)  # the worker itself (an action plugin): its result has nobody to go to
+        try:
+            os.kill(worker, signal.SIGKILL)
+        except OSError:
+            pass
 
     def stopped(self):
         """Why the run must stop (a sentence), or None. Cheap: looks at the processes at most every
@@ -175,6 +194,7 @@ class RunWatch:
             self._next = now + self.interval
             for pid, started in self.chain:
                 if not _alive(pid, started):
+                    self.gone = pid
                     self.reason = ("the ansible-playbook run that started the task is gone (process %d ended: "
                                    "a canceled or timed-out job, or a killed run)" % pid)
                     break

@@ -89,6 +89,19 @@ def quiet_after(sim, stopped_at):
     return at_quiet, put_count(sim)
 
 
+def leftovers(directory):
+    """Processes still running an ansible-playbook of ``directory`` (an orphaned worker) or a module."""
+    found = []
+    for pid in os.listdir("/proc"):
+        try:
+            command = Path("/proc/%s/cmdline" % pid).read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        if str(directory) in command and "pytest" not in command:
+            found.append((int(pid), command.replace("\0", " ")))
+    return found
+
+
 def check_report_and_rerun(sim, tmp_path, kind, report, stopped):
     written = written_users(sim)
     if stopped == "SIGKILL-group" and not WORKERS_OWN_SESSION:
@@ -101,6 +114,10 @@ def check_report_and_rerun(sim, tmp_path, kind, report, stopped):
         assert not set(written_users(sim, since=seq)) & set(written)
         return
     data = json.loads(wait_for(lambda: report.exists() and report.read_text(), 20, "the report file"))
+    # Nothing of the stopped run is left behind: the module ended, and so did an orphaned worker.
+    left = wait_for(lambda: not leftovers(tmp_path) and ["none"], 10, "the run's processes to end") and leftovers(
+        tmp_path)
+    assert not left, left
     assert sorted(e["user"] for e in data["changes"]) == written
     assert data["stopped"]["written"] == len(written)
     counts = data["counts"]
@@ -179,8 +196,9 @@ def test_ansible_runner_cancel_sends_no_new_write(slow_sim, tmp_path, kind):
             stopped.append(time.monotonic())
         return bool(stopped)
 
+    # pexpect_timeout: how often ansible-runner asks cancel_callback (5 s by default, longer than the writes).
     thread, job = ansible_runner.run_async(private_data_dir=str(pdd), playbook="main.yml", envvars=env,
-                                           quiet=True, cancel_callback=cancel)
+                                           quiet=True, cancel_callback=cancel, settings={"pexpect_timeout": 0.2})
     thread.join(180)
     assert stopped and job.status == "canceled", job.status
     at_quiet, later = quiet_after(sim, stopped[0])
