@@ -52,8 +52,8 @@ def test_the_plan_is_applied_not_the_task_options(apio, server, run_module, tmp_
 def test_a_user_already_as_planned_is_done(apio, server, run_module, tmp_path):
     for user in ("alice", "bob"):
         apio.add(user, primary=False)
-    args = dict(apio.args, tenant="foo", group="foogroup", batch=[{"user": "alice", "primary": True},
-                                                                    {"user": "bob", "primary": True}])
+    batch = [{"user": "alice", "primary": True}, {"user": "bob", "primary": True}]
+    args = dict(apio.args, tenant="foo", group="foogroup", batch=batch)
     plan = tmp_path / "plan.json"
     dry_run(run_module, apio_primary_line.main, args, plan)
     apio.phones[("foo", "foogroup", "bob")]["primary"] = True  # someone applied bob's change already
@@ -135,6 +135,6 @@ def test_a_plan_that_is_not_the_reviewed_one_is_refused(apio, server, run_module
 
 
 def test_plan_and_batch_are_exclusive(apio, run_module, tmp_path):
-    refused = run_module(apio_primary_line.main, dict(apio.args, plan=str(tmp_path / "p.json"),
-                                                       tenant="foo", group="foogroup", user="alice", primary=True))
+    options = dict(apio.args, plan=str(tmp_path / "p.json"), tenant="foo", group="foogroup", user="alice", primary=True)
+    refused = run_module(apio_primary_line.main, options)
     assert refused["failed"] and "mutually exclusive" in refused["msg"]
