@@ -25,9 +25,10 @@ of ansible-core 2.19 and later outlives the group's SIGKILL and would wait forev
 the dead controller (blocked writing to a pipe it holds both ends of). The check costs a few small reads of
 ``/proc`` and is made at most every ``interval`` seconds.
 
-Elsewhere than Linux (no ``/proc``), the chain is found with ``ps`` and ``os.getsid`` and watched with
-``os.kill(pid, 0)``: a pid reused within the interval would not be noticed, nor a zombie. When there is
-no controller to watch (no session leader below pid 1, or the walk fails), only the signals are watched.
+Elsewhere than Linux (no ``/proc``), only this process's own parent is watched (it is gone when this process
+is given another parent): that is ``ansible-playbook`` for the roll-out (an action plugin in the worker),
+only the connection's shell for a module. When there is no controller to watch (no worker below pid 1, or
+the walk fails), only the signals are watched.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -36,7 +37,6 @@ __metaclass__ = type
 
 import os
 import signal
-import subprocess
 import threading
 import time
 
@@ -66,43 +66,30 @@ def _cmdline(pid):
         return None
 
 
-def _ps_parent(pid):
-    try:
-        out = subprocess.check_output(["ps", "-o", "ppid=", "-p", str(pid)], stderr=subprocess.DEVNULL)
-        return int(out.decode("ascii").strip() or 0)
-    except (OSError, ValueError, subprocess.CalledProcessError):
-        return None
-
-
 def find_chain(start=None):
     """The processes to watch, from the parent of ``start`` (default: this process) up to the controller:
     a list of (pid, start time or None), or [] when none is found."""
     pid = start or os.getpid()
-    use_proc = os.path.isdir(os.path.join(PROC, str(pid)))
+    if not os.path.isdir(os.path.join(PROC, str(pid))):
+        parent = os.getppid()
+        return [(parent, None)] if parent > 1 and start is None else []
     chain = []
     for _depth in range(64):  # a chain that long is not ansible's
-        if use_proc:
-            stat = _proc_stat(pid)
-            if stat is None:
-                return []
-            unused_state, ppid, session, started = stat
-        else:
-            try:
-                session = os.getsid(pid)
-            except OSError:
-                return []
-            ppid, started = _ps_parent(pid), None
-            if ppid is None:
-                return []
+        stat = _proc_stat(pid)
+        if stat is None:
+            return []
+        unused_state, ppid, session, started = stat
         if pid != (start or os.getpid()):
             chain.append((pid, started))
-        command = _cmdline(pid) if use_proc else None
+        command = _cmdline(pid)
         forked = command is not None and ppid > 1 and command == _cmdline(ppid)
         if forked or session == pid:  # the worker: a fork of ansible-playbook (or, failing that, a session leader)
             if ppid <= 1:
                 return []  # a daemon or a container's init: no controller to watch
-            parent = _proc_stat(ppid) if use_proc else None
-            chain.append((ppid, parent[3] if parent else None))
+            parent = _proc_stat(ppid)
+            if parent is None:
+                return []
+            chain.append((ppid, parent[3]))
             return chain
         if ppid <= 1:
             return []
@@ -111,14 +98,10 @@ def find_chain(start=None):
 
 
 def _alive(pid, started):
-    if started is not None:
-        stat = _proc_stat(pid)
-        return stat is not None and stat[3] == started and stat[0] not in ("Z", "X", "x")
-    try:
-        os.kill(pid, 0)
-    except OSError as exc:
-        return exc.errno == 1  # EPERM: it exists, owned by someone else
-    return True
+    if started is None:  # no /proc: this process's own parent, gone when another one adopted this process
+        return os.getppid() == pid
+    stat = _proc_stat(pid)
+    return stat is not None and stat[3] == started and stat[0] not in ("Z", "X", "x")
 
 
 class RunWatch:
