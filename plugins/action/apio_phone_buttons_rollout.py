@@ -31,6 +31,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.reconcile import (
     module_argument_spec,
     module_rules,
 )
+from ansible_collections.telephony.apio.plugins.module_utils.run_watch import RunWatch
 
 display = Display()
 
@@ -130,10 +131,16 @@ class ActionModule(ActionBase):
         verb = {"read": "read", "write": "would write" if module.check_mode else "wrote"}
 
         def progress(phase, done, total):
-            display.display("%s%s %d of %d users" % (prefix, verb.get(phase, phase), done, total))
+            # "write wave 2 of 3": "wrote 40 of 100 users (wave 2 of 3)"
+            phase, _sep, wave = phase.partition(" ")
+            display.display("%s%s %d of %d users%s" % (prefix, verb.get(phase, phase), done, total,
+                                                       " (%s)" % wave if wave else ""))
 
+        # Stop means stop: this worker's parent (ansible-playbook) gone, or SIGINT/SIGTERM. The worker's own
+        # handlers are put back after the run and given the signal then, once the report is written.
+        watch = RunWatch(hand_on=True)
         try:
-            Engine(_Rollout, module=module, progress=progress).run()
+            Engine(_Rollout, module=module, progress=progress, watch=watch).run()
         except _Done as done:
             result.update(done.result)
         if module.warnings:

@@ -102,4 +102,45 @@ options:
     choices: [abort, skip]
     default: abort
     version_added: 2.0.0
+  undo:
+    description:
+      - Take back a change - the O(report) file of a run that wrote (not check mode) of this object - instead
+        of the users and options of the task. Mutually exclusive with O(batch), O(user) and O(plan).
+      - An undo is the apply of the reversed plan - each changed user of the report (its C(changes)) is put back
+        from its C(current) to its C(previous) - and follows the rules of O(plan) - a user still as the run
+        left it is put back, one already put back is done, and one that changed on the platform since the run
+        has moved (see O(on_moved)), named, and by default nothing is written.
+      - Users the run did not write (failed, held back, left by a stop or a wave) are not in C(changes) and
+        are left alone. The report of an undo is itself a report of a run that wrote - undoing an undo
+        restores the change. In check mode the undo writes nothing, and its O(report) is a saved plan that
+        O(plan) applies as reviewed.
+      - A report that cannot be read, is not JSON, was edited (its C(digest) no longer matches), is of another
+        object or format, or is the report of a dry run is refused and nothing is written.
+    type: path
+    version_added: 2.0.0
+  waves:
+    description:
+      - Write the users that differ in successive waves rather than all at once - the sizes of the waves,
+        written like the play keyword C(serial) - a number of users, or a percentage of the users to write
+        such as V(10%) (rounded down, at least one user). The last size repeats until every user has its
+        wave - V([10, "10%", "100%"]) writes 10 users, then a tenth, then the rest.
+      - Each wave is written only when every wave before it stayed within O(max_fail_percentage). When one
+        does not, nothing more is written and the task fails, saying which wave stopped it, how many users
+        were written and how many are left (listed as not written, in RV(results) and the O(report) file).
+      - Every user is still read and validated before the first write of the first wave. Progress (the
+        roll-out) names the wave. In check mode nothing is written and RV(waves) shows the sizes of the
+        waves that the task would write, as does the O(report) file (C(waves)).
+      - Not set, every user that differs is written in one go.
+    type: list
+    elements: raw
+    version_added: 2.0.0
+  max_fail_percentage:
+    description:
+      - With O(waves) - the largest share of failed writes in a wave, in percent (0 to 100), as the play
+        keyword C(max_fail_percentage) - a wave whose failed writes are more than this share of its users stops
+        the run before the next wave. V(0) stops at the first wave with a failed write.
+      - Not set, only a wave in which every write failed stops the run (as Ansible stops a play when every
+        host of a C(serial) batch failed).
+    type: float
+    version_added: 2.0.0
 """

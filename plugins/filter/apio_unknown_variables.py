@@ -31,6 +31,9 @@ KNOWN = frozenset((
     "apio_portal_customer", "apio_portal_user", "apio_portal_account", "apio_accept_charges",
     "apio_plan_dir", "apio_plan_markdown_limit", "apio_fail_on_drift", "apio_fail_on_unmanaged",
     "apio_plan_file", "apio_plan_on_moved", "apio_result_limit", "apio_drift_named", "apio_drift_deferred",
+    "apio_waves", "apio_max_fail_percentage",
+    # undo.yml
+    "apio_undo_file", "apio_undo_on_moved",
     # export.yml
     "apio_export_dir", "apio_export_tenants", "apio_export_groups", "apio_export_operator",
     "apio_export_parallel", "apio_export_portal_users",
@@ -45,7 +48,8 @@ KNOWN = frozenset((
     "phone_buttons_operator", "phone_buttons_template", "phone_buttons_vars", "phone_buttons_keys",
     "phone_buttons_templates", "phone_buttons_builtin_templates", "phone_buttons_purge",
     "phone_buttons_on_missing", "phone_buttons_on_invalid", "phone_buttons_report", "phone_buttons_chunk_size",
-    "phone_buttons_parallel", "phone_buttons_result", "phone_buttons_result_limit",
+    "phone_buttons_parallel", "phone_buttons_result", "phone_buttons_result_limit", "phone_buttons_waves",
+    "phone_buttons_max_fail_percentage",
 ))
 OURS = re.compile(r"^(apio|phone_buttons)_")
 CUTOFF = 0.8  # how close an unknown name must be to a known one to be taken for a typo of it

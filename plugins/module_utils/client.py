@@ -15,6 +15,7 @@ __metaclass__ = type
 
 import json
 import threading
+import time
 
 try:
     from urllib.parse import quote, urlsplit
@@ -35,9 +36,34 @@ try:
         """urllib3's Retry, with Retry-After capped like the backoff: a server asking for an hour
         must not stall a task for an hour."""
 
+        # A callable that says why the run was stopped (or None): no request is tried again after a stop,
+        # and the wait before a retry ends at the stop (run_watch).
+        stop = None
+
         def get_retry_after(self, response):
             value = super(_CappedRetry, self).get_retry_after(response)
             return None if value is None else min(value, BACKOFF_MAX)
+
+        def new(self, **kw):
+            retry = super(_CappedRetry, self).new(**kw)
+            retry.stop = self.stop
+            return retry
+
+        def sleep(self, response=None):
+            delay = None
+            if self.respect_retry_after_header and response is not None:
+                delay = self.get_retry_after(response)
+            if delay is None:
+                delay = self.get_backoff_time()
+            end = time.monotonic() + max(delay, 0)
+            while True:
+                reason = self.stop() if self.stop is not None else None
+                if reason:
+                    raise Stopped("not tried again: %s" % reason)
+                left = end - time.monotonic()
+                if left <= 0:
+                    return
+                time.sleep(min(left, 0.1))
 except ImportError as exc:  # pragma: no cover - reported by the module through missing_required_lib
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
@@ -83,6 +109,10 @@ class AuthError(ApiError):
     @classmethod
     def of(cls, exc):
         return cls(exc.message, status=exc.status, method=exc.method, what=exc.what)
+
+
+class Stopped(ApiError):
+    """The run was stopped (run_watch) while a request waited to be tried again: it is not sent."""
 
 
 def encode_segment(value):
@@ -155,6 +185,8 @@ class HttpClient:
             respect_retry_after_header=True,
             raise_on_status=False,
         )
+        retry.stop = self._stop_reason
+        self.stop = None  # set by the engine: a callable that says why the run was stopped, or None
         adapter = HTTPAdapter(max_retries=retry, pool_connections=1, pool_maxsize=max(pool_size, 1))
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
@@ -163,6 +195,9 @@ class HttpClient:
         self._auth_error = None
         self._auth_lock = threading.Lock()
         self.logins = 0
+
+    def _stop_reason(self):
+        return self.stop() if self.stop is not None else None
 
     # -- authentication -------------------------------------------------------------------------
     def _authenticate(self, stale_token):  # pragma: no cover - abstract

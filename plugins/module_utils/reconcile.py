@@ -45,13 +45,14 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
-from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
+from ansible_collections.telephony.apio.plugins.module_utils import run_watch, saved_plan
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, INSECURE_WARNING
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
     ApiError,
     AuthError,
+    Stopped,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.results import (
     fit_result,
@@ -301,9 +302,9 @@ def module_argument_spec(resource_cls, info=False):
 
 def module_rules(resource_cls, info=False):
     """The cross-option rules of a module's argument spec, as AnsibleModule and ArgumentSpecValidator take them."""
-    forms = ("batch", "user") if info else ("batch", "user", "plan")
-    # A task option the resource requires (a template library) is not needed to apply a saved plan.
-    unless_plan = [] if info else [(name, "plan") for name, option in sorted(resource_cls.task_options.items())
+    forms = ("batch", "user") if info else ("batch", "user", "plan", "undo")
+    # A task option the resource requires (a template library) is not needed to apply a saved plan or undo.
+    unless_plan = [] if info else [(name, "plan", "undo") for name, option in sorted(resource_cls.task_options.items())
                                    if option.get("required")]
     return dict(
         mutually_exclusive=[forms],
@@ -336,6 +337,7 @@ class _UserItems:
         self.skipped = None  # Skip: left alone on purpose
         self.blocked = False  # differs, but not written because another user is not valid
         self.planned = None  # a saved plan's entry for this user: its previous and current
+        self.held = None  # why a user was not read or written: the run was stopped, or a wave failed
 
     def fail(self, exc, invalid=False):
         self.error = "%s: %s" % (self.label, exc)
@@ -353,7 +355,12 @@ class _UserItems:
 
     @property
     def changed(self):
-        return self.differs and not self.blocked
+        return self.differs and not self.blocked and self.held is None
+
+    @property
+    def not_written(self):
+        """Held back (another user not valid), or left by a stop: not written."""
+        return self.error is None and self.skipped is None and (self.blocked or self.held is not None)
 
 
 class _Module(AnsibleModule):
@@ -390,10 +397,15 @@ class Engine:
     at its end.
     """
 
-    def __init__(self, resource_cls, info=False, module=None, progress=None):
+    def __init__(self, resource_cls, info=False, module=None, progress=None, watch=None):
         self.resource_cls = resource_cls
         self.info = info
         self.progress = progress
+        # Stop means stop: the run that started the task is gone, or was interrupted (run_watch).
+        self.watch = watch if watch is not None or info else run_watch.RunWatch()
+        self.stop_reason = None
+        self.waves = None  # the sizes of the write waves (option waves), when there are waves
+        self.wave_stop = None  # why a wave stopped the run (max_fail_percentage)
         self.module = module or _Module(
             resource_cls.label,
             argument_spec=module_argument_spec(resource_cls, info),
@@ -404,18 +416,26 @@ class Engine:
             self.module.fail_json(msg=missing_required_lib("requests"), exception=str(REQUESTS_IMPORT_ERROR))
         params = self.module.params
         self.plan = None
-        if params.get("plan"):
+        self.undo = bool(params.get("undo"))
+        if params.get("plan") or self.undo:
             try:
-                self.plan = saved_plan.load(params["plan"], resource_cls.plan_object)
+                # An undo is the apply of the reversed plan: the report of a run that wrote, each changed
+                # user put back from its current to its previous.
+                self.plan = saved_plan.load(params["undo"] if self.undo else params["plan"],
+                                            resource_cls.plan_object, reverse=self.undo)
             except saved_plan.PlanError as exc:
                 self.module.fail_json(msg=str(exc))
         self.is_batch = params["batch"] is not None or self.plan is not None
         problems = shared_args.parallel_problems(params) + resource_cls.api.problems(params)
+        if not info:
+            problems += shared_args.wave_problems(params)
         if problems:
             self.module.fail_json(msg=problems[0])
         if not params["validate_certs"]:
             self.module.warn(INSECURE_WARNING)
         self.client = resource_cls.api.client(params)
+        if self.watch is not None:
+            self.client.stop = self._stopped  # no retry of a request after a stop
         self.auth_error = None  # credentials the API refused: one failure of the task, said once
         task_params = dict((k, params.get(k)) for k in resource_cls.task_options)
         self.resource = resource_cls(self.client, task_params)
@@ -476,8 +496,12 @@ class Engine:
         if seen == _plain(user.planned["previous"]):
             return self.resource.from_info(user.planned["current"])
         moved = self.resource.changes(self.resource.from_info(user.planned["previous"]), user.before)
-        reason = "changed on the platform since the plan was made (%s): make the plan again" % (
-            "; ".join(moved) or "its state differs")
+        if self.undo:
+            reason = "changed on the platform since the run that is undone (%s): not put back" % (
+                "; ".join(moved) or "its state differs")
+        else:
+            reason = "changed on the platform since the plan was made (%s): make the plan again" % (
+                "; ".join(moved) or "its state differs")
         if self.module.params["on_moved"] == "skip":
             raise Skip(reason, "moved")
         raise InputError(reason)
@@ -490,7 +514,16 @@ class Engine:
             return where
 
     # -- steps 2 to 4 ----------------------------------------------------------------------------
+    def _stopped(self):
+        """Why the run must stop now (see run_watch), or None."""
+        if self.stop_reason is None and self.watch is not None:
+            self.stop_reason = self.watch.stopped()
+        return self.stop_reason
+
     def _plan(self, user):
+        if self._stopped():
+            user.held = "the run was stopped before it was read"
+            return
         try:
             user.before = self.resource.read(user.items[0])
             if self.info:
@@ -501,6 +534,9 @@ class Engine:
             user.after = self.resource.desired_all(user.before, user.items)
         except Skip as skip:
             user.skipped = skip
+        except Stopped:
+            user.before = user.after = None
+            user.held = "the run was stopped before it was read"
         except AuthError as exc:
             self.auth_error = exc
             user.fail(exc)
@@ -511,14 +547,19 @@ class Engine:
         if self.module.check_mode:
             user.current = user.after
             return
+        if self._stopped():  # checked before each write: nothing new is sent after a stop
+            user.held = "the run was stopped"
+            return
         try:
             user.current = self.resource.write(user.params, user.before, user.after)
+        except Stopped:
+            user.held = "the run was stopped"  # a write that failed, not tried again after the stop
         except (ApiError, InputError) as exc:
             user.fail(exc)
 
-    def _each(self, phase, work, users):
+    def _each(self, phase, work, users, done=0, total=None):
         users = list(users)
-        tracker = _Progress(self.progress, phase, len(users))
+        tracker = _Progress(self.progress, phase, len(users) if total is None else total, done)
         if len(users) <= 1 or self.module.params["parallel"] == 1:
             for user in users:
                 work(user)
@@ -532,6 +573,15 @@ class Engine:
         tracker.done()
 
     def run(self):
+        if self.watch is None:
+            return self._run()
+        self.watch.start()
+        try:
+            return self._run()
+        finally:
+            self.watch.finish()
+
+    def _run(self):
         if self.module.params.get("report"):
             remove_report(self.module.params["report"])  # a run that stops early must not leave an old one
         users = self._users()
@@ -545,8 +595,32 @@ class Engine:
         if invalid and self.module.params["on_invalid"] == "abort":
             for user in users:
                 user.blocked = user.differs
-        self._each("write", self._apply, [u for u in users if u.changed])
+        self._write([u for u in users if u.changed])
         return self._exit(users)
+
+    def _write(self, users):
+        """Write the users that differ: at once, or wave by wave (option waves), each wave only if the waves
+        before it stayed within max_fail_percentage."""
+        params = self.module.params
+        self.waves = shared_args.wave_sizes(params.get("waves"), len(users))
+        if not self.waves:
+            return self._each("write", self._apply, users)
+        budget = params.get("max_fail_percentage")
+        start = 0
+        for number, size in enumerate(self.waves, 1):
+            wave = users[start:start + size]
+            phase = "write wave %d of %d" % (number, len(self.waves))
+            self._each(phase, self._apply, wave, done=start, total=len(users))
+            start += size
+            failed = sum(1 for u in wave if u.error is not None)
+            over = failed * 100.0 / size > budget if budget is not None else failed == size
+            if over and start < len(users) and not self.stop_reason:
+                self.wave_stop = "wave %d of %d stopped the run: %d of its %d writes failed (%s)" % (
+                    number, len(self.waves), failed, size,
+                    "more than max_fail_percentage %s%%" % _number(budget) if budget is not None else "all of them")
+                for user in users[start:]:
+                    user.held = "wave %d of %d failed beyond max_fail_percentage" % (number, len(self.waves))
+                return
 
     # -- step 5 ----------------------------------------------------------------------------------
     def _entry(self, user):
@@ -566,13 +640,17 @@ class Engine:
             entry["reason"] = entry["msg"]
             return entry
         changes = self.resource.changes(user.before, user.after) if user.differs else []
-        if user.blocked:
+        if user.held is not None:
+            message = "%s: not written (%s): %s" % (user.label, user.held, "; ".join(changes))
+        elif user.blocked:
             message = "%s: not written (another user is not valid): %s" % (user.label, "; ".join(changes))
         else:
             message = "%s: %s" % (user.label, "; ".join(changes) if changes else "no change")
         entry.update(failed=False, changed=user.changed, changes=changes, msg=message)
-        if user.blocked:
+        if user.blocked or user.held is not None:
             entry["blocked"] = True
+        if user.held is not None:
+            entry["held"] = user.held
         entry["previous"] = sanitise(self.resource.info(user.before))
         entry["current"] = sanitise(self.resource.info(user.current if user.changed else user.before))
         return entry
@@ -597,7 +675,7 @@ class Engine:
         if self.resource_cls.can_skip or skipped:
             counts["skipped"] = skipped
         counts["unchanged"] = counts["total"] - counts["changed"] - counts["failed"] - skipped
-        blocked = sum(1 for u in users if u.blocked)
+        blocked = sum(1 for u in users if u.not_written)
         if blocked:
             counts["unchanged"] -= blocked
             counts["not_written"] = blocked
@@ -613,6 +691,8 @@ class Engine:
             entry = self._entry(user)
             if user.error is not None:
                 module.fail_json(msg=user.error, **_only(entry, "previous"))
+            if user.held is not None:
+                module.fail_json(msg="%s: not written: %s (%s)" % (user.label, user.held, self.stop_reason))
             if user.skipped is not None:
                 module.exit_json(changed=False, msg=entry["msg"], skipped=user.skipped.kind)
             result = dict(changed=changed, msg=entry["msg"], changes=entry["changes"],
@@ -629,7 +709,13 @@ class Engine:
         result = dict(changed=changed, counts=counts, results=entries)
         if module._diff:
             result["diff"] = [self._diff(u) for u in users if u.changed]
-        if failed:
+        held = [u for u in users if u.held is not None]
+        halted = self._halted() if held else None
+        if halted:
+            result["msg"] = "%s: %d users written, %d left (not written)" % (halted, counts["changed"], len(held))
+            if failed:
+                result["msg"] += "; %d failed: %s" % (len(failed), "; ".join(u.error for u in failed))
+        elif failed:
             invalid = [u for u in failed if u.invalid]
             if invalid and params["on_invalid"] == "abort":
                 head = "nothing was written: %d of %d users not valid" % (len(invalid), counts["total"])
@@ -644,6 +730,11 @@ class Engine:
                                                                     counts["unchanged"])
             if counts.get("skipped"):
                 result["msg"] += ", %d skipped" % counts["skipped"]
+        if self.waves:
+            result["waves"] = self.waves
+            if not halted:
+                result["msg"] += ", %s in %s" % ("would be written" if module.check_mode else "written",
+                                                 _waves_in_words(self.waves))
         if params.get("report"):
             report = dict(self.resource.report_details())
             pairs = list(zip(listed, entries))
@@ -653,11 +744,21 @@ class Engine:
                 not_written=[self._reported(u, e) for u, e in pairs if e.get("blocked")],
                 failed=[e["msg"] for e in entries if e.get("failed")],
                 skipped=[e["msg"] for e in entries if e.get("skipped")])
+            if self.waves:
+                report["waves"] = self.waves
+            if halted:
+                report["stopped"] = dict(reason=halted, written=counts["changed"], left=len(held))
             write_report(params["report"], saved_plan.seal(report, self.resource_cls.plan_object))
         result = fit_result(result, params["result_limit"], report=params.get("report"))
-        if failed:
+        if failed or halted:
             module.fail_json(**result)
         module.exit_json(**result)
+
+    def _halted(self):
+        """Why users were left: the run was stopped (run_watch) or a wave failed beyond the budget."""
+        if self.stop_reason:
+            return "the run was stopped: %s" % self.stop_reason
+        return self.wave_stop
 
     def _exit_info(self, users):
         module = self.module
@@ -690,11 +791,12 @@ class Engine:
 class _Progress:
     """Calls ``report(phase, done, total)`` at most every PROGRESS_INTERVAL seconds, and at the end."""
 
-    def __init__(self, report, phase, total):
+    def __init__(self, report, phase, total, done=0):
         self.report = report
         self.phase = phase
         self.total = total
-        self.done_count = 0
+        self.start = done
+        self.done_count = done
         self.lock = threading.Lock()
         self.last = time.monotonic()
 
@@ -712,7 +814,7 @@ class _Progress:
 
     def done(self):
         if self.report is not None and self.total:
-            self.report(self.phase, self.total, self.total)
+            self.report(self.phase, self.done_count, self.total)
 
 
 def _describe(error):
@@ -729,6 +831,18 @@ def _users_that_differ(count):
 def _plain(value):
     """``value`` as JSON has it (tuples as lists...), to compare a state with a saved plan's."""
     return json.loads(json.dumps(value, sort_keys=True))
+
+
+def _waves_in_words(sizes):
+    if len(sizes) == 1:
+        return "1 wave of %d users" % sizes[0]
+    if len(set(sizes[:-1])) == 1 and len(sizes) > 6:
+        return "%d waves of %d users (the last of %d)" % (len(sizes), sizes[0], sizes[-1])
+    return "%d waves of %s users" % (len(sizes), ", ".join(str(s) for s in sizes))
+
+
+def _number(value):
+    return ("%d" % value) if float(value).is_integer() else ("%s" % value)
 
 
 def _only(entry, *names):

@@ -25,7 +25,7 @@ SEALED = ("changes", "check_mode", "counts", "failed", "not_written", "object", 
 # The fields of an entry of ``changes`` that say what happened rather than who the user is and how to
 # reach them; the rest are the options the write needs (identity, and e.g. accept_charges).
 OUTCOME_FIELDS = frozenset(("changed", "changes", "current", "failed", "msg", "previous", "user_label", "blocked",
-                            "template", "vars", "status", "invalid", "skipped"))
+                            "template", "vars", "status", "invalid", "skipped", "held"))
 
 
 class PlanError(ValueError):
@@ -56,26 +56,40 @@ def seal(report, kind):
     return sealed
 
 
-def load(path, kind):
-    """The entries of ``changes`` of the plan file ``path`` for object ``kind``; raises PlanError."""
+def load(path, kind, reverse=False):
+    """The entries of ``changes`` of the plan file ``path`` for object ``kind``; raises PlanError.
+
+    With ``reverse`` (an undo), ``path`` is the report of a run that wrote, and the entries are its changed
+    users with ``previous`` and ``current`` swapped: the plan that puts each of them back.
+    """
     shown = os.path.abspath(os.path.expanduser(path))
+    name = "undo report" if reverse else "plan"
+    again = "" if reverse else "make the plan again with this release"
+    file_kind = "report" if reverse else "plan"
     try:
         with open(shown, encoding="utf-8") as stream:
             report = json.load(stream)
     except (OSError, IOError) as exc:
-        raise PlanError("plan %s cannot be read: %s" % (shown, getattr(exc, "strerror", None) or exc))
+        raise PlanError("%s %s cannot be read: %s" % (name, shown, getattr(exc, "strerror", None) or exc))
     except ValueError as exc:
-        raise PlanError("plan %s is not a plan file (not JSON: %s)" % (shown, exc))
+        raise PlanError("%s %s is not a %s file (not JSON: %s)" % (name, shown, file_kind, exc))
     if not isinstance(report, dict) or "changes" not in report or "counts" not in report:
-        raise PlanError("plan %s is not a plan file (no changes and counts)" % shown)
+        raise PlanError("%s %s is not a %s file (no changes and counts)" % (name, shown, file_kind))
     if report.get("schema") != SCHEMA:
-        raise PlanError("plan %s is of format %s, not %s: make the plan again with this release"
-                        % (shown, report.get("schema") or "unknown (an older release)", SCHEMA))
+        raise PlanError("%s %s is of format %s, not %s%s"
+                        % (name, shown, report.get("schema") or "unknown (an older release)", SCHEMA,
+                           ": " + again if again else ""))
     if report.get("object") != kind:
-        raise PlanError("plan %s is a plan of %s, not of %s" % (shown, report.get("object"), kind))
+        raise PlanError("%s %s is a %s of %s, not of %s" % (name, shown, file_kind, report.get("object"), kind))
     if report.get("digest") != digest(report):
-        raise PlanError("plan %s was changed after it was made (its digest does not match): a plan is "
-                        "applied as it was reviewed; make the plan again" % shown)
+        raise PlanError("%s %s was changed after it was made (its digest does not match): %s" % (
+            name, shown, "an undo puts back what the run wrote, as it recorded it" if reverse else
+            "a plan is applied as it was reviewed; make the plan again"))
+    if reverse:
+        if report.get("check_mode"):
+            raise PlanError("undo report %s is the report of a dry run (check mode): it wrote nothing to undo"
+                            % shown)
+        return [_reversed(entry) for entry in _entries(report, shown, name)]
     if not report.get("check_mode"):
         raise PlanError("plan %s is the report of a run that wrote, not of a dry run (check mode)" % shown)
     problems = []
@@ -86,12 +100,21 @@ def load(path, kind):
     if problems:
         raise PlanError("plan %s has users that could not be planned (%s): fix them and make the plan again"
                         % (shown, ", ".join(problems)))
+    return _entries(report, shown, name, file_kind)
+
+
+def _entries(report, shown, name, file_kind="report"):
     entries = report["changes"]
     if not isinstance(entries, list) or not all(
             isinstance(e, dict) and isinstance(e.get("previous"), dict) and isinstance(e.get("current"), dict)
             for e in entries):
-        raise PlanError("plan %s is not a plan file (an entry of changes without previous and current)" % shown)
+        raise PlanError("%s %s is not a %s file (an entry of changes without previous and current)"
+                        % (name, shown, file_kind))
     return entries
+
+
+def _reversed(entry):
+    return dict(entry, previous=entry["current"], current=entry["previous"])
 
 
 def params_of(entry):

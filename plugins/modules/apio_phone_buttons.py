@@ -173,10 +173,21 @@ msg:
   returned: always
   type: str
   sample: "user foouser (foo/foogroup): key 5 label 'call boss' -> 'call chief'"
+waves:
+  description:
+    - The sizes of the waves in which the users that differ were written (or, in check mode, would be
+      written), when O(waves) is set.
+  returned: batch form, with O(waves)
+  type: list
+  elements: int
+  sample: [10, 10, 80]
+  version_added: 2.0.0
 counts:
   description:
     - Users in the batch by outcome. C(not_written), only when an invalid user kept every write from being
-      sent (O(on_invalid=abort)), counts the users that differ and were not written.
+      sent (O(on_invalid=abort)), counts the users that differ and were not written; it also counts the users
+      left when the run was stopped (its ansible-playbook gone or interrupted) or a wave failed beyond
+      O(max_fail_percentage).
   returned: batch form
   type: dict
   sample: {"total": 3, "changed": 1, "unchanged": 2, "failed": 0}

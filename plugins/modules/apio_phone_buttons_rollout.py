@@ -135,6 +135,15 @@ msg:
   returned: always
   type: str
   sample: "3 users: 1 changed, 1 unchanged, 1 skipped"
+waves:
+  description:
+    - The sizes of the waves in which the users that differ were written (or, in check mode, would be
+      written), when O(waves) is set.
+  returned: batch form, with O(waves)
+  type: list
+  elements: int
+  sample: [10, 10, 80]
+  version_added: 2.0.0
 counts:
   description:
     - Users by outcome. C(skipped) are users without a phone or without a layout for their phone type;
