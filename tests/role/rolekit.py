@@ -3,6 +3,20 @@
 from support.runner import REPO
 
 EXAMPLE = REPO / "examples" / "gitops"
+CUSTOMER = "11111111-1111-4111-8111-111111111111"  # the example's portal customer (host_vars/jdoe.yml)
+
+
+def drift_behind_gits_back(sim):
+    """Change one user of each object of the example on the platform: carol (foo/othergroup) loses key 9,
+    dave's primary line port turns on, jdoe's mobile softphone is unassigned."""
+    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
+    device["keys"] = [k for k in device["keys"] if k["id"] != 9]
+    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
+    device = sim.user("bar", "bargroup", "dave@sip.example.com")["device"]
+    sim.set_user("bar", "bargroup", "dave@sip.example.com", {"device": dict(device, primaryLinePort=True)})
+    jdoe = sim.portal_user(CUSTOMER, "jdoe")
+    jdoe["devices"] = [dict(d, clientType=None) if d["clientType"] == "mobile" else d for d in jdoe["devices"]]
+    sim.set_portal_user(CUSTOMER, "jdoe", {"devices": jdoe["devices"]})
 
 
 def role_play(users, **role_vars):

@@ -3,13 +3,12 @@ files or the plan report files), ``--diff`` shows only users, and a drift check 
 
 import re
 
-from rolekit import EXAMPLE
+from rolekit import CUSTOMER, EXAMPLE, drift_behind_gits_back
 from support.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"
 PLAYBOOKS = EXAMPLE.parent.parent / "playbooks"
-CUSTOMER = "11111111-1111-4111-8111-111111111111"
 RUNS = {"phone_buttons": PLAYBOOKS / "phone_buttons.yml", "primary_line": PLAYBOOKS / "primary_line.yml",
         "softphones": PLAYBOOKS / "softphones.yml", "site": SITE}
 # What the playbooks themselves write, which neither the recap nor --diff may show.
@@ -55,14 +54,7 @@ def test_a_clean_dry_run_reports_no_change_and_no_diff(playbook, sim, tmp_path):
 
 def test_a_dry_run_counts_and_diffs_only_the_users_that_differ(playbook, sim, tmp_path):
     apply_site(playbook)
-    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
-    device["keys"] = [k for k in device["keys"] if k["id"] != 9]
-    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
-    device = sim.user("bar", "bargroup", "dave@sip.example.com")["device"]
-    sim.set_user("bar", "bargroup", "dave@sip.example.com", {"device": dict(device, primaryLinePort=True)})
-    jdoe = sim.portal_user(CUSTOMER, "jdoe")
-    jdoe["devices"] = [dict(d, clientType=None) if d["clientType"] == "mobile" else d for d in jdoe["devices"]]
-    sim.set_portal_user(CUSTOMER, "jdoe", {"devices": jdoe["devices"]})
+    drift_behind_gits_back(sim)
     sim.reset()
     expected = {"phone_buttons": ["carol@sip.example.com"], "primary_line": ["dave@sip.example.com"],
                 "softphones": ["jdoe"]}

@@ -6,30 +6,17 @@ plan applied twice writes nothing the second time."""
 
 import json
 
-from rolekit import EXAMPLE
+from rolekit import EXAMPLE, drift_behind_gits_back
 from support.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"
 PHONE_BUTTONS = EXAMPLE.parent.parent / "playbooks" / "phone_buttons.yml"
-CUSTOMER = "11111111-1111-4111-8111-111111111111"
 
 
 def applied(playbook):
     run = playbook(SITE, inventory=INVENTORY)
     assert run.rc == 0, run.output
-
-
-def drift_behind_gits_back(sim):
-    """carol loses key 9, dave's primary line flips, jdoe's mobile softphone is unassigned."""
-    device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]
-    device["keys"] = [k for k in device["keys"] if k["id"] != 9]
-    sim.set_user("foo", "othergroup", "carol@sip.example.com", {"device": device})
-    device = sim.user("bar", "bargroup", "dave@sip.example.com")["device"]
-    sim.set_user("bar", "bargroup", "dave@sip.example.com", {"device": dict(device, primaryLinePort=True)})
-    jdoe = sim.portal_user(CUSTOMER, "jdoe")
-    jdoe["devices"] = [dict(d, clientType=None) if d["clientType"] == "mobile" else d for d in jdoe["devices"]]
-    sim.set_portal_user(CUSTOMER, "jdoe", {"devices": jdoe["devices"]})
 
 
 def written_users(sim):
