@@ -209,3 +209,12 @@ def test_tls_rules_are_the_modules(tmp_path):
         unverified = run_inventory(sim, tmp_path, {"validate_certs": False}, env=env)
         assert sorted(unverified.data["_meta"]["hostvars"]) == sorted(SEED_USERS)
         assert "TLS certificate verification is off (validate_certs=false)" in unverified.text
+
+
+def test_a_failed_login_fails_the_sync_as_awx_runs_it(sim, tmp_path):
+    """AWX syncs an inventory with ANSIBLE_INVENTORY_UNPARSED_FAILED=true: a refused login must fail the sync,
+    never give an empty inventory that would replace the real one."""
+    env = {"ANSIBLE_INVENTORY_UNPARSED_FAILED": "true", "APIO_PASSWORD": "wrong"}
+    run = run_inventory(sim, tmp_path, {}, "--list", env=env)
+    assert run.rc != 0
+    assert "POST APIO login failed: HTTP 401: invalid credentials (as user 'admin')" in run.text
