@@ -188,8 +188,19 @@ def test_a_retry_is_not_sent_after_a_stop(apio, server, run_module, monkeypatch)
 
 
 def test_the_watch_finds_this_process_chain():
-    watch = run_watch.RunWatch(interval=0)
-    assert watch.chain and watch.stopped() is None
+    """A process that is a session leader, as ansible-core's workers are, watches its parent: the
+    controller. (Run as a child of its own session, so that the test does not depend on how the suite
+    itself was started.)"""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from ansible_collections.telephony.apio.plugins.module_utils import run_watch\n"
+            "watch = run_watch.RunWatch(interval=0, handle_signals=False)\n"
+            "print(watch.controller, watch.stopped())\n")
+    child = subprocess.run([sys.executable, "-c", code], start_new_session=True, capture_output=True, text=True,
+                           env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)), check=True)
+    assert child.stdout.split() == [str(os.getpid()), "None"], child.stderr
     gone = run_watch.RunWatch(interval=0, chain=[(2 ** 22 + 7, "1")])
     assert "is gone" in gone.stopped()
 
