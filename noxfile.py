@@ -517,10 +517,11 @@ def lock(session):
 
 
 def pinned(lock_text):
-    """{package: version} of a lock file (the first pin of each, markers aside)."""
+    """{package: set of versions} of a lock file or of pip freeze's output (a universal lock may pin a
+    package at one version per Python, by markers)."""
     found = {}
     for match in re.finditer(r"^([A-Za-z0-9._-]+)==([^\s;\\]+)", lock_text, re.MULTILINE):
-        found.setdefault(match.group(1).lower().replace("_", "-"), match.group(2))
+        found.setdefault(match.group(1).lower().replace("_", "-"), set()).add(match.group(2))
     return found
 
 
@@ -534,8 +535,9 @@ def latest(session):
     frozen = session.run("uv", "pip", "freeze", "--python", str(Path(session.bin) / "python"), silent=True,
                          external=True)
     now, locked = pinned(frozen or ""), pinned(DEV_LOCK.read_text())
-    newer = sorted("%s %s -> %s" % (name, locked[name], version) for name, version in now.items()
-                   if name in locked and locked[name] != version)
+    newer = sorted("%s %s -> %s" % (name, " or ".join(sorted(locked[name])), version)
+                   for name, (version,) in ((n, tuple(v)[:1]) for n, v in now.items())
+                   if name in locked and version not in locked[name])
     session.log("newer than locks/dev.txt: %s" % ("; ".join(newer) or "nothing"))
     link_collection()
     env = {"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg")}
