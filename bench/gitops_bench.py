@@ -243,6 +243,38 @@ def evaluate(result):
     return dict(hostvars=hostvars, get=get, put=put, floors=floors, ratios=ratios, peak=peak)
 
 
+PASS_TASK = "Describe the hosts of the play in it, once"
+ROLLOUT_TASK = "Roll the templates out"
+
+
+def breakdown(run):
+    """Where an ansible-playbook run's time went, from the bench_timer callback: before the first task
+    (start-up, the inventory), the pass over hostvars, the roll-out task, and the other tasks."""
+    tasks = run.get("tasks") or []
+    if not tasks:
+        return None
+    spans = [(t["name"], (t["end"] or t["start"]) - t["start"]) for t in tasks]
+    first = tasks[0]["start"]
+    last = max((t["end"] or t["start"]) for t in tasks)
+    found = dict(before_tasks=run["wall_s"] - (last - first), tasks=len(spans),
+                 hostvars_pass=sum(d for n, d in spans if n.endswith(PASS_TASK)),
+                 rollout=sum(d for n, d in spans if n.endswith(ROLLOUT_TASK)))
+    found["other_tasks"] = (last - first) - found["hostvars_pass"] - found["rollout"]
+    found["other_count"] = len([n for n, _ in spans if not n.endswith((PASS_TASK, ROLLOUT_TASK))])
+    return found
+
+
+def summary(result):
+    """The numbers another run's section quotes: walls, floors, ratios, peak, commit, load."""
+    ev, runs = evaluate(result), result["runs"]
+    return dict(commit=result["machine"].get("git_commit_start"), started=result["started"],
+                dry_run_s=runs["dry-run"]["wall_s"], apply_s=runs["apply"]["wall_s"],
+                floor_dry_run_s=round(ev["floors"]["dry-run"], 1), floor_apply_s=round(ev["floors"]["apply"], 1),
+                ratio_dry_run=round(ev["ratios"]["dry-run"], 2), ratio_apply=round(ev["ratios"]["apply"], 2),
+                peak_mb=ev["peak"], note=result.get("previous_note", ""),
+                loads=[runs[k]["load_before"] for k in ("dry-run", "apply")])
+
+
 def _req(run):
     req = run["requests"]
     return "%s / %s / %s" % (fmt_int(req["button_gets"]), fmt_int(req["puts"]), fmt_int(req["logins"]))
@@ -320,6 +352,25 @@ def section(result):
             ev["floors"][key]))
     lines.append("| peak memory under %d MB | **%s** | %.0f MB (PSS of the tree, highest of our runs) |" % (
         MEMORY_TARGET_MB, "PASS" if ev["peak"] < MEMORY_TARGET_MB else "MISS", ev["peak"]))
+    lines += ["", "Where the time went, from the `bench_timer` callback (seconds):", "",
+              "| run | before the first task | the pass over `hostvars` | the roll-out task | the other tasks |",
+              "|---|---:|---:|---:|---:|"]
+    for key, label in (("hostvars-1", "floor (a), first"), ("hostvars-2", "floor (a), second"), ("dry-run", "dry run"),
+                       ("apply", "apply"), ("dry-run-steady", "steady dry run")):
+        b = breakdown(runs[key])
+        if b:
+            lines.append("| %s | %.1f | %.1f | %s | %s |" % (
+                label, b["before_tasks"], b["hostvars_pass"] if key.startswith("hostvars") is False else
+                runs[key]["wall_s"] - b["before_tasks"],
+                "%.1f" % b["rollout"] if b["rollout"] else "-",
+                ("%.1f (%d tasks)" % (b["other_tasks"], b["other_count"])) if not key.startswith("hostvars") else "-"))
+    previous = result.get("previous")
+    if previous:
+        lines += ["", "Before (commit %s, run %s%s): dry run %.1f s against a floor of %.1f s (**%.2f×**), apply %.1f s "
+                  "against %.1f s (**%.2f×**), peak %.0f MB." % (
+                      previous["commit"], previous["started"], (", " + previous["note"]) if previous.get("note") else "",
+                      previous["dry_run_s"], previous["floor_dry_run_s"], previous["ratio_dry_run"], previous["apply_s"],
+                      previous["floor_apply_s"], previous["ratio_apply"], previous["peak_mb"])]
     plans = ", ".join("%s: %s" % (k, runs[k].get("plan")) for k in ("dry-run", "apply", "dry-run-steady"))
     lines += [
         "",
@@ -347,6 +398,8 @@ def parse_args(argv=None):
     p.add_argument("--parallel", type=int, default=8, help="requests in flight of the floor client (default: 8)")
     add_output_options(p, "gitops", "gitops.json")
     p.add_argument("--conditions", default="", help="what else ran on the machine, said in the docs section")
+    p.add_argument("--previous", help="the results JSON of an earlier run (e.g. before a change): quoted in the section")
+    p.add_argument("--previous-note", default="", help="what to say about --previous (kept in the results)")
     args = p.parse_args(argv)
     args.command = command_line("gitops_bench.py", argv)
     return args
@@ -357,6 +410,14 @@ def main(argv=None):
         return floor_client_main(sys.argv[2:])
     args = parse_args(argv)
     result = results_of(args, run_all, indent=1)
+    if args.previous:
+        before = json.loads(Path(args.previous).read_text())
+        before["previous_note"] = args.previous_note
+        result["previous"] = summary(before)
+        Path(args.results).write_text(json.dumps(result, indent=1) + "\n")
+    if args.conditions and args.report_only:
+        result["conditions"] = args.conditions
+        Path(args.results).write_text(json.dumps(result, indent=1) + "\n")
     text = section(result)
     print(text)
     if not args.no_docs:
