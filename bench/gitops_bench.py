@@ -114,7 +114,7 @@ def platform_keys(sim, users):
     """Each user's keys as the platform has them (the admin API: no latency, not counted)."""
     with ThreadPoolExecutor(max_workers=4) as pool:
         records = list(pool.map(lambda uid: sim.user(TENANT, GROUP, uid), users))
-    return {uid: record for uid, record in zip(users, records)}
+    return {uid: record for uid, record in zip(users, records, strict=True)}
 
 
 def change_platform(sim, records):
@@ -371,6 +371,7 @@ def section(result):
                       previous["commit"], previous["started"], (", " + previous["note"]) if previous.get("note") else "",
                       previous["dry_run_s"], previous["floor_dry_run_s"], previous["ratio_dry_run"], previous["apply_s"],
                       previous["floor_apply_s"], previous["ratio_apply"], previous["peak_mb"])]
+    lines += ["", NOTES.strip("\n")]
     plans = ", ".join("%s: %s" % (k, runs[k].get("plan")) for k in ("dry-run", "apply", "dry-run-steady"))
     lines += [
         "",
@@ -389,6 +390,39 @@ def section(result):
     lines += ["", "Reproduce: `make bench-gitops` (`.venv/bin/python bench/gitops_bench.py`; `--users`, "
               "`--latency-ms`, `--parallel`, `--conditions`).", END]
     return "\n".join(lines)
+
+
+NOTES = """
+What was found, and what remains (profiled by hand with py-spy on the whole process tree, and the
+`bench_timer` records above, on this machine while others' test runs shared its 2 cores):
+
+- **Fixed: a third pass over `hostvars`.** The role's roll-out task named `__phone_buttons_hosts`
+  (`ansible_play_hosts | map('extract', hostvars, ...)`) in its `batch` inside an `if` that is false for
+  the playbook (`phone_buttons_from_hosts: false`); a template resolves every variable it names before it
+  runs, whichever branch names it, so every host's variables were read once more (15 to 30 s at 10,000
+  hosts, inside the roll-out task). The variable is now `[]` unless in hosts mode.
+- **Fixed: a second pass over `hostvars`.** The warning about misspelt variables read every managed host's
+  variables again (11 s); the names are now collected in the one pass (`apio_unknown_variable_names`).
+- **The roll-out's engine runs at the floor's pace on its own**: `bench/profile_rollout.py --users 10000
+  --cases steady` reads 10,000 users in 17.4 s, the bare client in 18.2 s. Inside `ansible-playbook` it
+  shares the cores with the controller, which polls its worker every millisecond and copies the state of
+  every host of the play on each poll (ansible-core's `debug_closure`); under load the task loses more
+  than the client does. Freezing the worker's inherited objects out of the garbage collector
+  (`gc.freeze()`) did not change its CPU time, and `internal_poll_interval = 0.05` (a setting of the
+  operator's `ansible.cfg`) did not shorten the task: neither is kept.
+- **What remains is ansible-core's cost per task in a play of 10,000 hosts.** Besides the pass and the
+  roll-out, the playbook runs 27 tasks (included files, scratch files, the plan report, the drift and
+  unmanaged checks, most of them `run_once` or skipped); each costs 0.3 s on an idle machine to over 1 s
+  under load, because the linear strategy walks every host's state for every task
+  (`PlayIterator.get_next_task_for_host`, a `HostState` copy per host), and the module runs among them
+  (a temporary file, the users file, the removal of 3 old reports and 2 scratch files, `stat`, the plan
+  report's Markdown and HTML of 10,000 users, 1.5 to 3 s) start a Python process each. That is 13 s of
+  a 48 s dry run on an idle machine and 20 to 25 s under load. Getting within 1.25× needs fewer tasks in
+  the 10,000-host play (the included files imported, the saved-plan branch as one include, the report's
+  `stat` folded into its `when`, the scratch files in one directory, or the tasks after the pass in a
+  play of their own on localhost): each of those changes the task list of the output and the recap's
+  counts, which this change kept as they were.
+"""
 
 
 def parse_args(argv=None):
