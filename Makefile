@@ -20,7 +20,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 NOX := $(BIN)/nox --no-color
 
-.PHONY: setup dev-setup demo test check matrix simulator bench bench-rollout clean lock latest prerequisites \
+.PHONY: setup dev-setup demo test check matrix simulator bench bench-rollout bench-gitops clean lock latest prerequisites \
 	test-unit test-simulator test-integration test-role test-reliability test-tools bench-smoke \
 	lint docs-lint changelog-lint build-check ee-check runner-check import-check sanity
 
@@ -91,19 +91,25 @@ sanity: dev-setup prerequisites
 
 # The benchmarks (docs/benchmark.md): `make bench` writes docs/benchmark.md, its chart and
 # bench/results/benchmark.json (about half an hour on 2 cores); `make bench-rollout` the role at 10,000
-# users against the floor (7 to 12 minutes). BENCH_ARGS adds options of bench/run_bench.py (--help).
+# users against the floor (7 to 12 minutes); `make bench-gitops` the playbook telephony.apio.phone_buttons over an
+# exported inventory of 10,000 users against the floor (about 10 minutes). BENCH_ARGS adds options of bench/run_bench.py (--help).
 BENCH_USERS ?= 100,1000,10000
 BENCH_LATENCY_MS ?= 10
 BENCH_LOOP_MAX ?= 1000
 BENCH_ARGS ?=
 ROLLOUT_USERS ?= 10000
 ROLLOUT_ARGS ?=
+GITOPS_USERS ?= 10000
+GITOPS_ARGS ?=
 
 bench: dev-setup
 	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-rollout: dev-setup
 	$(BIN)/python bench/rollout_bench.py --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
+
+bench-gitops: dev-setup
+	$(BIN)/python bench/gitops_bench.py --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
 
 clean:
 	rm -rf $(VENV) .nox .build .pytest_cache

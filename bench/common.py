@@ -100,21 +100,24 @@ def relative(path):
     return str(path.relative_to(REPO)) if path.is_relative_to(REPO) else str(path)
 
 
-def run_playbook(playbook, vars_file, out_dir, name, extra_args=()):
-    """Run one playbook of bench/playbooks under measurement; returns wall time, memory, rc and the
-    bench_timer callback's record. ``extra_args`` go on the ansible-playbook command line after
-    ``-e @vars_file``."""
+def run_playbook(playbook, vars_file, out_dir, name, extra_args=(), inventory="localhost,", sim=None, cwd=REPO,
+                 check=False):
+    """Run one playbook under measurement; returns wall time, memory, rc and the bench_timer callback's
+    record. ``playbook``: a file of bench/playbooks, or a playbook of the collection by its name
+    (``telephony.apio.phone_buttons``). ``extra_args`` go on the ansible-playbook command line after
+    ``-e @vars_file`` (None: no vars file); ``sim``: the simulator's URL and seed credentials in the
+    environment, as operators give them; ``cwd``: where it runs."""
     timer_file = out_dir / ("%s.timer.json" % name)
     log_file = out_dir / ("%s.log" % name)
     if timer_file.exists():
         timer_file.unlink()
-    env = runner.environment(extra={
+    env = runner.environment(sim, connection=sim is not None, extra={
         "ANSIBLE_CALLBACK_PLUGINS": str(BENCH / "callback_plugins"), "ANSIBLE_CALLBACKS_ENABLED": "bench_timer",
         "ANSIBLE_HOST_KEY_CHECKING": "0", "BENCH_TIMER_FILE": str(timer_file)})
-    args = runner.playbook_args(BENCH / "playbooks" / playbook, inventory="localhost,", extra_vars_file=vars_file,
-                                more=extra_args)
+    path = playbook if str(playbook).startswith("telephony.apio.") else BENCH / "playbooks" / playbook
+    args = runner.playbook_args(path, inventory=inventory, check=check, extra_vars_file=vars_file, more=extra_args)
     load_before = os.getloadavg()[0]
-    job = runner.start("ansible-playbook", args, env, REPO, log=log_file, new_session=True)
+    job = runner.start("ansible-playbook", args, env, cwd, log=log_file, new_session=True)
     sampler = TreeSampler(job.proc.pid)
     sampler.start()
     run = job.wait(RUN_TIMEOUT)

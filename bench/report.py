@@ -380,7 +380,8 @@ def write(results, docs_path, notes_path=NOTES):
 # platform"): kept as they are when the page is rewritten.
 KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),
                 ("<!-- inventory-bench:begin", "<!-- inventory-bench:end -->"),
-                ("<!-- slicing-bench:begin", "<!-- slicing-bench:end -->"))
+                ("<!-- slicing-bench:begin", "<!-- slicing-bench:end -->"),
+                ("<!-- gitops-bench:begin", "<!-- gitops-bench:end -->"))
 
 
 def kept_sections(docs_path):

@@ -56,6 +56,15 @@ CUTOFF = 0.8  # how close an unknown name must be to a known one to be taken for
 SHOWN_HOSTS = 5
 
 
+def unknown_variable_names(variables, known=None):
+    """The names among ``variables`` (one host's variables, or their names) that look like the collection's
+    and are not: the candidates that ``unknown_variables`` then matches against the known names. Lets a
+    playbook collect them in the pass that already reads each host's variables, rather than reading
+    every host's variables again."""
+    known = KNOWN if known is None else frozenset(known)
+    return [name for name in variables if name not in known and OURS.match(name)]
+
+
 def unknown_variables(hosts, hostvars, known=None, warn=True):
     """Warnings (strings), one per unknown variable name of ``hosts`` that looks like a known one; each
     is also shown as an Ansible warning unless ``warn`` is false."""
@@ -64,9 +73,8 @@ def unknown_variables(hosts, hostvars, known=None, warn=True):
     known = KNOWN if known is None else frozenset(known)
     found = {}  # name -> hosts
     for host in hosts:
-        for name in hostvars[host]:
-            if name not in known and OURS.match(name):
-                found.setdefault(name, []).append(host)
+        for name in unknown_variable_names(hostvars[host], known):
+            found.setdefault(name, []).append(host)
     warnings = []
     for name in sorted(found):
         close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=CUTOFF)
@@ -85,4 +93,4 @@ def unknown_variables(hosts, hostvars, known=None, warn=True):
 
 class FilterModule(object):
     def filters(self):
-        return {"apio_unknown_variables": unknown_variables}
+        return {"apio_unknown_variables": unknown_variables, "apio_unknown_variable_names": unknown_variable_names}

@@ -5,7 +5,11 @@ import re
 
 import yaml
 
-from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import KNOWN, unknown_variables
+from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import (
+    KNOWN,
+    unknown_variable_names,
+    unknown_variables,
+)
 from ansible_collections.telephony.apio.plugins.inventory.users import HOST_VARS, PHONE_VARS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -21,6 +25,22 @@ def test_a_typo_names_its_hosts_and_the_closest_known_name():
         "phone_buttons_key is not a variable of telephony.apio and is ignored (hosts a, b): did you mean phone_buttons_keys?",
     ]
     assert unknown_variables(["c"], hostvars, warn=False) == []
+
+
+def test_the_names_collected_in_one_pass_give_the_same_warnings():
+    # What the playbooks do: each managed host's candidate names, collected in the pass that reads its
+    # variables, then the warnings from that mapping alone (hosts in the play's order).
+    hostvars = {"a": {"phone_buttons_key": [], "apio_tenant": "foo", "inventory_hostname": "a"},
+                "b": {"phone_buttons_key": [], "apio_primary_lines": True},
+                "c": {"apio_site_notes": "ours", "phone_buttons_keys": []},
+                "d": {"apio_tenant": "foo", "phone_buttons_template": "standard"}}
+    assert unknown_variable_names(hostvars["a"]) == ["phone_buttons_key"]
+    assert unknown_variable_names(hostvars["d"]) == []
+    collected = {host: unknown_variable_names(hostvars[host]) for host in hostvars}
+    collected = {host: names for host, names in collected.items() if names}
+    assert list(collected) == ["a", "b", "c"]
+    assert unknown_variables(list(collected), collected, warn=False) == unknown_variables(
+        sorted(hostvars), hostvars, warn=False)
 
 
 def test_many_hosts_are_shortened():
