@@ -169,7 +169,7 @@ def test_export_then_drift_names_exactly_the_changed_users_and_apply_restores_th
         first = export(platform, work, inventory, portal_users)
 
         changed = change_by_hand(platform, made)
-        named, _ = dry_run(platform, work, inventory)
+        named = dry_run(platform, work, inventory)[0]
         assert named == changed
 
         apply = ansible(platform, work, SITE, "-i", inventory)
