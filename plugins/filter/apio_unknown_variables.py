@@ -21,12 +21,12 @@ from ansible.utils.display import Display
 display = Display()
 
 # The variables a host may set: those documented by the playbooks (playbooks/*.yml, their header
-# comments, and tasks/plan_report.yml), the phone_buttons role's (defaults/main.yml,
+# comments), the phone_buttons role's (defaults/main.yml,
 # meta/argument_specs.yml) and the host variables of the telephony.apio.users inventory plugin; also
 # the connection variables of the README's examples. tests/unit/plugins/filter/test_apio_unknown_variables.py
 # checks that the list covers all of those.
 KNOWN = frozenset((
-    # phone_buttons.yml, primary_line.yml, softphones.yml, tasks/plan_report.yml
+    # phone_buttons.yml, primary_line.yml, softphones.yml, undo.yml
     "apio_hosts", "apio_tenant", "apio_group", "apio_user", "apio_primary_line", "apio_softphones",
     "apio_portal_customer", "apio_portal_user", "apio_portal_account", "apio_accept_charges",
     "apio_plan_dir", "apio_plan_markdown_limit", "apio_fail_on_drift", "apio_fail_on_unmanaged",
@@ -49,7 +49,7 @@ KNOWN = frozenset((
     "phone_buttons_templates", "phone_buttons_builtin_templates", "phone_buttons_purge",
     "phone_buttons_on_missing", "phone_buttons_on_invalid", "phone_buttons_report", "phone_buttons_chunk_size",
     "phone_buttons_parallel", "phone_buttons_result", "phone_buttons_result_limit", "phone_buttons_waves",
-    "phone_buttons_max_fail_percentage",
+    "phone_buttons_max_fail_percentage", "phone_buttons_plan", "phone_buttons_on_moved",
 ))
 OURS = re.compile(r"^(apio|phone_buttons)_")
 CUTOFF = 0.8  # how close an unknown name must be to a known one to be taken for a typo of it

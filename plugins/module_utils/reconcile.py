@@ -659,7 +659,10 @@ class Engine:
         """A user's entry as the report file holds it: with the resource's report fields, and the options
         a saved plan needs to write it."""
         fields = dict((k, user.params[k]) for k in self.resource_cls.plan_options if user.params.get(k) is not None)
-        fields.update(self.resource.report_fields(user.params))
+        if user.planned is None:
+            fields.update(self.resource.report_fields(user.params))
+        else:  # a saved plan's user: the report fields it was reviewed with (its template and vars)
+            fields.update((k, user.planned[k]) for k in saved_plan.REPORT_FIELDS if k in user.planned)
         return dict(entry, **sanitise(fields)) if fields else entry
 
     def _diff(self, user):

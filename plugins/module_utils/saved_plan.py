@@ -24,8 +24,10 @@ SCHEMA = "urn:telephony-apio:plan-report:2"
 SEALED = ("changes", "check_mode", "counts", "failed", "not_written", "object", "schema", "skipped")
 # The fields of an entry of ``changes`` that say what happened rather than who the user is and how to
 # reach them; the rest are the options the write needs (identity, and e.g. accept_charges).
+# The fields of a report entry that say how the user was planned (the resource's report fields), not how to reach it.
+REPORT_FIELDS = ("template", "vars")
 OUTCOME_FIELDS = frozenset(("changed", "changes", "current", "failed", "msg", "previous", "user_label", "blocked",
-                            "template", "vars", "status", "invalid", "skipped", "held"))
+                            "status", "invalid", "skipped", "held") + REPORT_FIELDS)
 
 
 class PlanError(ValueError):

@@ -142,22 +142,8 @@ import json
 import os
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.telephony.apio.plugins.module_utils import plan_report
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html as render_html
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
-
-
-def write_if_changed(module, path, text):
-    """Write ``text`` to ``path`` (atomically) unless it holds that already; whether it changed."""
-    try:
-        with open(path, encoding="utf-8") as stream:
-            if stream.read() == text:
-                return False
-    except FileNotFoundError:
-        pass
-    if not module.check_mode:
-        write_atomically(path, lambda stream: stream.write(text), prefix=".plan-report-")
-    return True
+from ansible_collections.telephony.apio.plugins.module_utils.plan_report import GITHUB_COMMENT_LIMIT
+from ansible_collections.telephony.apio.plugins.module_utils.plan_report_files import write_plan_report
 
 
 def read_json(module, path, what):
@@ -192,7 +178,7 @@ def main():
             unmanaged_from=dict(type="path"),
             title=dict(type="str", required=True),
             markdown=dict(type="path"),
-            markdown_limit=dict(type="int", default=plan_report.GITHUB_COMMENT_LIMIT),
+            markdown_limit=dict(type="int", default=GITHUB_COMMENT_LIMIT),
             html=dict(type="path"),
         ),
         supports_check_mode=True,
@@ -201,27 +187,12 @@ def main():
     if not params["src"]:
         module.fail_json(msg="src: give at least one report file")
     reports = [read_report(module, path) for path in params["src"]]
-    report = plan_report.merge(reports)
     unmanaged = read_unmanaged(module, params["unmanaged_from"]) if params["unmanaged_from"] else []
     json_path = params["json"] or (params["src"][0] if len(reports) == 1 and unmanaged else None)
-    if unmanaged:
-        report = dict(report, unmanaged=sorted(set(report.get("unmanaged") or []) | set(unmanaged)))
-
-    model = plan_report.build(report, params["title"])
-    report_name = os.path.basename(json_path or params["src"][0])
-    result = dict(changed=False, groups=len(model["groups"]), users_changed=model["users_changed"],
-                  unmanaged=len(model["unmanaged"]))
-    if json_path:
-        result["changed"] |= write_if_changed(module, json_path, json.dumps(report, indent=2, sort_keys=True) + "\n")
-    if params["markdown"]:
-        detail = [report_name] + ([os.path.basename(params["html"])] if params["html"] else [])
-        text, left_out = plan_report.markdown(model, params["markdown_limit"], detail)
-        result.update(markdown_chars=len(text), groups_left_out=left_out)
-        result["changed"] |= write_if_changed(module, params["markdown"], text)
-    if params["html"]:
-        result["changed"] |= write_if_changed(module, params["html"], render_html(model, [report_name]))
-    module.exit_json(**result)
-
+    module.exit_json(**write_plan_report(
+        reports, params["title"], report_name=os.path.basename(json_path or params["src"][0]), json_path=json_path,
+        unmanaged=unmanaged, markdown_path=params["markdown"], markdown_limit=params["markdown_limit"],
+        html_path=params["html"], check_mode=module.check_mode))
 
 if __name__ == "__main__":
     main()

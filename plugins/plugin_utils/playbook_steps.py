@@ -1,0 +1,178 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) telephony.apio contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The steps around an object's batch task in the collection's playbooks (phone_buttons.yml,
+primary_line.yml, softphones.yml), run on the controller by the actions playbook_start, playbook_hosts and
+playbook_finish.
+
+They were tasks of their own (tasks/plan_start.yml, hosts_file.yml, plan_report.yml: 20 of them, a
+tempfile, copy, stat and file module among them). In a play of 10,000 hosts ansible-core spends 0.2 to 1 s
+on each task however little it does, so the playbooks now take three steps, each one task.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+import shutil
+import tempfile
+
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import unknown_variables
+
+REPORT_SUFFIXES = ("json", "md", "html")
+SHOWN_UNMANAGED = 20  # hosts named in the message about hosts without desired state
+
+
+class StepError(Exception):
+    """A step that cannot go on; its message is the task's."""
+
+
+def absolute(path):
+    """A path given by the user, as the playbooks take paths: ~ expanded, relative to the directory
+    ansible-playbook runs in."""
+    return os.path.realpath(os.path.expanduser(path))
+
+
+def report_path(plan_dir, name, suffix="json"):
+    return os.path.join(absolute(plan_dir), "%s.%s" % (name, suffix))
+
+
+def saved_plan_path(name, plan_file, plan_dir):
+    """The saved plan to apply (the file, or ``<dir>/<name>.json`` for a plan directory), absolute; ''
+    without one. Refuses the report file this run writes (a plan the run would replace as it applies it)."""
+    if not plan_file:
+        return ""
+    path = absolute(plan_file)
+    if os.path.isdir(path):
+        path = os.path.join(path, "%s.json" % name)
+    if plan_dir and path == report_path(plan_dir, name):
+        raise StepError("apio_plan_file %s is the report file this run writes (apio_plan_dir): keep the reviewed "
+                        "plan where it is and write the apply's report elsewhere, e.g. -e apio_plan_dir=applied"
+                        % path)
+    return path
+
+
+def remove_reports(name, plan_dir):
+    """Remove ``<plan_dir>/<name>.json``, ``.md`` and ``.html`` of an earlier run, so that the directory never
+    holds a stale report (a run that stops before its report leaves no file saying nothing would change).
+    Returns the paths removed."""
+    removed = []
+    for suffix in REPORT_SUFFIXES:
+        path = report_path(plan_dir, name, suffix)
+        if os.path.lexists(path):
+            os.unlink(path)
+            removed.append(path)
+    return removed
+
+
+def write_hosts(described):
+    """Write the hosts of the play, described once (a mapping such as {"users": [...], "unmanaged": [...],
+    "unknown": {...}}), to a new private directory: the whole mapping to ``hosts.json`` and each entry to
+    ``<entry>.json``. Returns the directory and the files by entry. ``described`` may be its JSON text (as
+    the playbooks pass it: a mapping rendered by Jinja is text before ansible-core 2.19)."""
+    if isinstance(described, str):
+        try:
+            described = json.loads(described)
+        except ValueError as exc:
+            raise StepError("hosts: not the JSON of a mapping: %s" % exc) from None
+    if not isinstance(described, dict):
+        raise StepError("hosts: expected the mapping that describes the hosts, got %s" % type(described).__name__)
+    directory = tempfile.mkdtemp(suffix=".apio_hosts")
+    files = {"hosts": os.path.join(directory, "hosts.json")}
+    files.update((entry, os.path.join(directory, "%s.json" % entry)) for entry in described)
+    for entry, path in files.items():
+        with open(path, "w", encoding="utf-8") as stream:
+            json.dump(described if entry == "hosts" else described[entry], stream)
+    return directory, files, described
+
+
+def unknown_warnings(described):
+    """The warnings about the managed hosts' variables that look like the collection's but are not, from
+    the names the description collected (its "unknown": host -> names, in the order of the play's hosts)."""
+    unknown = described.get("unknown") or {}
+    return unknown_variables(list(unknown), unknown, warn=False)
+
+
+def unmanaged_hosts(directory):
+    """The hosts without desired state, from the description ``write_hosts`` wrote to ``directory``."""
+    if not directory:
+        return []
+    with open(os.path.join(directory, "unmanaged.json"), encoding="utf-8") as stream:
+        return json.load(stream)
+
+
+def remove_hosts(directory):
+    if directory and os.path.basename(directory).endswith(".apio_hosts"):
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def stopped_report(counts, msg, check_mode):
+    """The report file of a run that stopped before its users were planned: its counts and why."""
+    return dict(check_mode=check_mode, counts=counts, msg=msg or "", changes=[], not_written=[],
+                failed=[msg] if msg else [], skipped=[])
+
+
+def nice_json(data):
+    """As Ansible's to_nice_json(indent=2), with a final newline (the format of the file before)."""
+    return json.dumps(data, indent=2, sort_keys=True, separators=(",", ": ")) + "\n"
+
+
+def drift_entry(name, title, check_mode, counts, named, report=None, results=(), truncated="", plan_dir=""):
+    """The drift of one object, as drift.yml reports it: who differs, from the report file (every user)
+    when there is one, else from the task's result (which may be cut under result_limit: the users it
+    left out are counted, not named)."""
+    if report is not None:
+        users = [entry["user_label"] for entry in report.get("changes") or []]
+        truncated = ""
+    else:
+        users = [entry["user_label"] for entry in results or () if isinstance(entry, dict) and entry.get("changed")]
+    changed = int(counts.get("changed") or 0)
+    return dict(name=name, title=title, check_mode=check_mode, changed=changed, total=int(counts.get("total") or 0),
+                users=users[:named], not_named=max(changed - len(users), 0), truncated=truncated or "",
+                report=("%s/%s.md" % (plan_dir, name)) if plan_dir else "")
+
+
+def unmanaged_message(title, hosts):
+    shown = ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
+    return ("%s: %d hosts have no desired state in the inventory and were left alone: %s"
+            % (title, len(hosts), shown))
+
+
+def unmanaged_failure(title, hosts):
+    shown = ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
+    return ("%d hosts have no desired state for %s in the inventory (apio_fail_on_unmanaged): %s"
+            % (len(hosts), title.lower(), shown))
+
+
+class StepAction(object):
+    """What the three actions share: their arguments checked against ``ARGUMENT_SPEC``, no connection to the
+    host (they work on the controller's files), and a ``StepError`` as the task's failure."""
+
+    ARGUMENT_SPEC = {}
+    # Arguments taken as they are: a validator deep-copies its parameters, and these can hold 10,000 users.
+    PASSED_AS_IS = ()
+    TRANSFERS_FILES = False
+    _requires_connection = False
+
+    def run(self, tmp=None, task_vars=None):
+        result = super(StepAction, self).run(tmp, task_vars)
+        args = dict(self._task.args)
+        as_is = dict((name, args.pop(name)) for name in self.PASSED_AS_IS if name in args)
+        checked = ArgumentSpecValidator(self.ARGUMENT_SPEC).validate(args)
+        if checked.error_messages:
+            result.update(failed=True, msg="; ".join(checked.error_messages))
+            return result
+        params = dict(checked.validated_parameters, **as_is)
+        try:
+            result.update(self.step(params, task_vars or {}))
+        except (StepError, OSError, ValueError) as exc:
+            result.update(failed=True, msg=str(exc))
+        result.setdefault("changed", False)  # the playbook's own files: not a change to the platform
+        return result
+
+    def step(self, params, task_vars):
+        raise NotImplementedError

@@ -1,0 +1,111 @@
+"""The steps around the playbooks' batch task (plugins/plugin_utils/playbook_steps.py): the saved plan found and
+checked, stale reports removed, the hosts written once, the drift named, the scratch files removed."""
+
+import json
+import os
+
+import pytest
+
+from ansible_collections.telephony.apio.plugins.plugin_utils import playbook_steps as steps
+
+
+def test_a_plan_directory_gives_the_objects_plan(tmp_path):
+    (tmp_path / "plan").mkdir()
+    assert steps.saved_plan_path("primary_line", str(tmp_path / "plan"), "") == str(tmp_path / "plan" / "primary_line.json")
+    assert steps.saved_plan_path("primary_line", str(tmp_path / "p.json"), "") == str(tmp_path / "p.json")
+    assert steps.saved_plan_path("primary_line", "", str(tmp_path / "plan")) == ""
+
+
+def test_a_relative_plan_is_the_working_directorys_and_home_is_expanded(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert steps.saved_plan_path("softphones", "plan.json", "") == str(tmp_path / "plan.json")
+    assert steps.saved_plan_path("softphones", "~/x.json", "") == str(tmp_path / "x.json")
+
+
+def test_the_plan_the_run_would_replace_is_refused(tmp_path):
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    (plan / "phone_buttons.json").write_text("{}")
+    with pytest.raises(steps.StepError) as error:
+        steps.saved_plan_path("phone_buttons", str(plan), str(plan))
+    assert str(error.value) == (
+        "apio_plan_file %s/phone_buttons.json is the report file this run writes (apio_plan_dir): keep the reviewed "
+        "plan where it is and write the apply's report elsewhere, e.g. -e apio_plan_dir=applied" % plan)
+    # Another object's plan in the same directory is not this run's report.
+    assert steps.saved_plan_path("phone_buttons", str(plan / "other.json"), str(plan)) == str(plan / "other.json")
+
+
+def test_only_the_objects_reports_are_removed(tmp_path):
+    for name in ("phone_buttons.json", "phone_buttons.md", "phone_buttons.html", "primary_line.json", "notes.txt"):
+        (tmp_path / name).write_text("x")
+    removed = steps.remove_reports("phone_buttons", str(tmp_path))
+    assert removed == [str(tmp_path / ("phone_buttons.%s" % suffix)) for suffix in ("json", "md", "html")]
+    assert sorted(os.listdir(tmp_path)) == ["notes.txt", "primary_line.json"]
+    assert steps.remove_reports("phone_buttons", str(tmp_path)) == []
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_the_hosts_are_written_whole_and_by_entry_then_removed(as_json):
+    described = {"users": [{"user": "alice", "keys": []}], "unmanaged": ["bob"], "unknown": {}}
+    directory, files, back = steps.write_hosts(json.dumps(described) if as_json else described)
+    try:
+        assert back == described
+        assert sorted(files) == ["hosts", "unknown", "unmanaged", "users"]
+        assert json.loads(open(files["hosts"]).read()) == described
+        assert json.loads(open(files["users"]).read()) == described["users"]
+        assert oct(os.stat(directory).st_mode & 0o777) == "0o700"
+        assert steps.unmanaged_hosts(directory) == ["bob"]
+    finally:
+        steps.remove_hosts(directory)
+    assert not os.path.exists(directory)
+
+
+def test_hosts_that_are_not_a_mapping_are_refused():
+    with pytest.raises(steps.StepError, match="hosts: expected the mapping that describes the hosts, got list"):
+        steps.write_hosts([1, 2])
+    with pytest.raises(steps.StepError, match="hosts: not the JSON of a mapping"):
+        steps.write_hosts("{nope")
+
+
+def test_only_a_directory_of_the_hosts_is_removed(tmp_path):
+    steps.remove_hosts(str(tmp_path))  # not one of playbook_hosts': left alone
+    assert tmp_path.exists()
+
+
+def test_typos_are_warned_about_once_per_name():
+    warnings = steps.unknown_warnings({"unknown": {"alice": ["phone_buttons_key"], "bob": ["phone_buttons_key", "apio_mine"]}})
+    assert warnings == ["phone_buttons_key is not a variable of telephony.apio and is ignored (hosts alice, bob): "
+                        "did you mean phone_buttons_keys?"]
+
+
+def test_the_drift_names_users_from_the_report_file_when_there_is_one():
+    report = {"changes": [{"user_label": "u%d" % i} for i in range(12)]}
+    entry = steps.drift_entry("phone_buttons", "Phone buttons", True, {"changed": 12, "total": 50}, 10,
+                              report=report, results=[], truncated="cut", plan_dir="plan")
+    assert entry == dict(name="phone_buttons", title="Phone buttons", check_mode=True, changed=12, total=50,
+                         users=["u%d" % i for i in range(10)], not_named=0, truncated="", report="plan/phone_buttons.md")
+
+
+def test_the_drift_counts_the_users_a_cut_result_left_out():
+    results = [{"user_label": "a", "changed": True}, {"user_label": "b", "changed": False}, {"user_label": "c", "changed": True}]
+    entry = steps.drift_entry("softphones", "Softphones", False, {"changed": 5, "total": 9}, 10, results=results,
+                              truncated="result cut")
+    assert (entry["users"], entry["not_named"], entry["truncated"], entry["report"]) == (["a", "c"], 3, "result cut", "")
+
+
+def test_the_hosts_without_desired_state_are_named_up_to_twenty():
+    hosts = ["h%02d" % i for i in range(25)]
+    assert steps.unmanaged_message("Phone buttons", hosts[:2]) == (
+        "Phone buttons: 2 hosts have no desired state in the inventory and were left alone: h00, h01")
+    assert steps.unmanaged_failure("Primary line port", hosts).endswith("h18, h19 ...")
+    assert steps.unmanaged_failure("Primary line port", hosts).startswith(
+        "25 hosts have no desired state for primary line port in the inventory (apio_fail_on_unmanaged): h00, ")
+
+
+def test_the_report_of_a_run_that_stopped_says_why():
+    counts = {"total": 0, "changed": 0, "unchanged": 0, "failed": 0}
+    assert steps.stopped_report(counts, "login refused", True) == dict(
+        check_mode=True, counts=counts, msg="login refused", changes=[], not_written=[], failed=["login refused"],
+        skipped=[])
+    assert steps.nice_json({"b": 1, "a": [1]}) == '{\n  "a": [\n    1\n  ],\n  "b": 1\n}\n'
