@@ -46,7 +46,7 @@ def test_no_tracked_file_cites_a_path_outside_the_repository():
 
 
 @pytest.mark.parametrize("text", [
-    "see ../" + "shared/api-contract.md, 1.3",
+    "see ../" + "shared/api-" + "contract.md, 1.3",
     "They follow the contract (/" + "work/shared/api-" + "contract.md)",
     '"out": "/' + 'work/wt21/bench/results/stop_watch.json"',
 ])
