@@ -248,7 +248,7 @@ def unit(session):
 
 @nox.session(name="simulator", **DEV_ENV, tags=["tests", "quick"])
 def simulator_tests(session):
-    """The simulator against the API contract (simulator/tests)."""
+    """The simulator against the APIs as docs/api.md describes them (simulator/tests)."""
     pytest(session, "simulator/tests")
 
 

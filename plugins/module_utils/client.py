@@ -88,7 +88,7 @@ class ApiError(Exception):
 
     @classmethod
     def unexpected(cls, problem, answer, method=None, what=None):
-        """A call whose answer is not of the contract's shape: ``problem`` says what is wrong with it."""
+        """A call whose answer is not of its route's shape (docs/api.md): ``problem`` says what is wrong."""
         return cls("unexpected answer, %s: %.200r" % (problem, answer), method=method, what=what)
 
     def hinted(self, hint):
@@ -128,7 +128,7 @@ def encode_segment(value):
 
 
 def api_message(response):
-    """The API's own message from an error answer, in the order the contract gives."""
+    """The API's own message from an error answer, in the order of docs/api.md, 4.2."""
     try:
         body = response.json()
     except (ValueError, RecursionError):  # RecursionError: a deeply nested answer

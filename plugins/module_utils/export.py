@@ -80,7 +80,7 @@ def read_platform(apio_client, tenants=None, groups=None, operator=None, paralle
         try:
             user["primary"] = primary_line.read(params)["primary"]
         except ApiError as exc:
-            if exc.status != 400:  # 400: the phone type has no primary line port setting (contract 1.3)
+            if exc.status != 400:  # 400: the phone has no primary line setting (docs/api.md, 2.3)
                 raise _named(exc, APIO.label(user))
             user["primary"] = None
 

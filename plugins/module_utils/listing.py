@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) telephony.apio contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The users of the platform, through the listing routes of the contract (1.6): tenants, then their
-groups, then the groups' users; optionally each user's phone type and device name (1.4).
+"""The users of the platform, through the listing routes (docs/api.md, 2.6 Listing): tenants, then
+their groups, then the groups' users; optionally each user's phone type and device name (2.4).
 
 Used by the inventory plugin ``telephony.apio.users``; the HTTP, authentication, retries and error
 messages are the client's (``client.py``). A user is one record (a dict) with ``tenant``, ``group``,

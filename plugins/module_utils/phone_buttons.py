@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The phone buttons (programmable keys) of a user's main phone (APIO).
 
-The API replaces the whole key list on PUT (contract decision), so the desired state is always the
+The API replaces the whole key list on PUT (docs/api.md, D2), so the desired state is always the
 full layout: the listed keys merged into the current ones (``purge: false``), or the listed keys alone
 (``purge: true``). Keys are compared by id, whatever their order, with a missing parameter read as ""
 and, for types whose phone type ignores labels, the label left out of the comparison.

@@ -74,8 +74,8 @@ class InputError(ValueError):
 
 
 class Unexpected(Exception):
-    """An answer that is not of the contract's shape (raised by ``Resource.normalise``): the read or
-    write reports it as its own failure."""
+    """An answer that is not of its route's shape in docs/api.md (raised by ``Resource.normalise``): the
+    read or write reports it as its own failure."""
 
     def __init__(self, problem, answer):
         super(Unexpected, self).__init__(problem)

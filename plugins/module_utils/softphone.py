@@ -4,7 +4,7 @@
 """Softphone assignment of a user's PBX devices to the UC clients (Enterprise Portal).
 
 The state of a user is the list of their PBX devices with the client type each is assigned to. A
-client type holds at most one device (contract decision): assigning another device replaces it, and
+client type holds at most one device (docs/api.md, D6): assigning another device replaces it, and
 assigning a device that is on another client type moves it.
 
 With ``purge``, the task owns the user's softphones whole: the devices its items list with

@@ -19,8 +19,8 @@ description:
   - Before any write, the keys are validated against the phone type (C(configs/phone_types)). The key
     type must be available, the id must be one of the programmable keys, ids must be unique, and a
     parameter and a label must be given where the key type needs them.
-  - "Contract decision: the gateway's PUT replaces the whole key list; a key left out of it is cleared.
-    This module therefore always sends the complete desired layout."
+  - "Contract decision (C(docs/api.md), D2): the gateway's PUT replaces the whole key list; a key left out
+    of it is cleared. This module therefore always sends the complete desired layout."
 author:
   - telephony.apio contributors (@telephony-apio)
 options:

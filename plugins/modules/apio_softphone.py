@@ -15,17 +15,18 @@ description:
   - Assigns one of the user's PBX devices to a UC client type (desktop, mobile, WebRTC or CRM) in the
     Enterprise Portal, or unassigns it.
   - Reads the user's devices first and writes only when the assignment differs.
-  - "Contract decision: a client type holds at most one device per user. Assigning a device to a client
-    type that holds another device replaces that device (shown in the diff as unassigned); assigning a
-    device that is on another client type moves it."
-  - "Contract decision: the current state is read with C(GET .../devices/pbx), a route the portal's
-    documentation does not describe."
+  - "Contract decision (C(docs/api.md), D6): a client type holds at most one device per user. Assigning a
+    device to a client type that holds another device replaces that device (shown in the diff as
+    unassigned); assigning a device that is on another client type moves it."
+  - "Contract decision (C(docs/api.md), D5): the current state is read with C(GET .../devices/pbx), a route
+    the portal's documentation does not describe."
   - "Ownership: with O(purge=true), the task owns the user's softphones whole. The devices that the user's
     entries list with O(state=present) are all the softphones the user keeps; every other device assigned
     to a client type is unassigned. Without it (the default), the task changes only the devices it names."
-  - "Charges: on customers whose billing says so, a new softphone seat (a device not yet assigned, on a
-    client type the user holds no device on) is chargeable. Without O(accept_charges) the portal refuses
-    it (HTTP 402) and the task fails saying so. Billing cannot be read, so check mode cannot predict it."
+  - "Charges (contract decision, C(docs/api.md), D8): on customers whose billing says so, a new softphone
+    seat (a device not yet assigned, on a client type the user holds no device on) is chargeable. Without
+    O(accept_charges) the portal refuses it (HTTP 402) and the task fails saying so. Billing cannot be
+    read, so check mode cannot predict it."
 author:
   - telephony.apio contributors (@telephony-apio)
 options:

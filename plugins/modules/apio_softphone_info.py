@@ -15,8 +15,8 @@ description:
   - Lists the user's PBX devices in the Enterprise Portal with the UC client type each one is assigned
     to (V(null) for none), for one user or for many with O(batch).
   - Each device has C(device) and C(client_type) as M(telephony.apio.apio_softphone) takes them.
-  - "Contract decision: read with C(GET .../devices/pbx), a route the portal's documentation does not
-    describe."
+  - "Contract decision (C(docs/api.md), D5): read with C(GET .../devices/pbx), a route the portal's
+    documentation does not describe."
 author:
   - telephony.apio contributors (@telephony-apio)
 extends_documentation_fragment:

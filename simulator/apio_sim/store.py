@@ -324,7 +324,7 @@ class Account:
         self.group: str | None = group
 
     def can_manage(self, tenant: str, group: str | None = None) -> bool:
-        """Authorization levels of the contract: System 16, Tenant 12, Group 8."""
+        """Authorization levels (docs/api.md, 2.7): System 16, Tenant 12, Group 8."""
         if self.level >= 16:
             return True
         if self.level >= 12:

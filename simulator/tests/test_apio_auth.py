@@ -1,4 +1,4 @@
-"""APIO core authentication (contract 1.2)."""
+"""APIO core authentication (docs/api.md, 2.2 Authentication and tokens)."""
 
 from __future__ import annotations
 

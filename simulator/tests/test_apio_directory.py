@@ -1,4 +1,4 @@
-"""Phone types (1.5), listing (1.6) and authorization levels (1.1)."""
+"""Phone types, listing and authorization levels (docs/api.md, 2.5, 2.6 and 2.7)."""
 
 from __future__ import annotations
 

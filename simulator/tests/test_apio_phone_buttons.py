@@ -1,4 +1,4 @@
-"""Phone buttons (contract 1.4) and the seed example of section 3."""
+"""Phone buttons (docs/api.md, 2.4 Phone buttons) and the documented example (docs/api.md, 6)."""
 
 from __future__ import annotations
 

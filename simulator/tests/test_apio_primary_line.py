@@ -1,4 +1,4 @@
-"""Primary line port (contract 1.3)."""
+"""Primary line port (docs/api.md, 2.3 Primary line port)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Enterprise Portal: OAuth2 token endpoint (2.2) and softphone assignment (2.1, 2.3)."""
+"""Enterprise Portal (docs/api.md, 3): OAuth2 token endpoint (3.2) and softphone assignment (3.1, 3.3 to 3.5)."""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ KEY_TYPES = ["CALLLOG", "DIRECT_CALL", "LINE", "BLF", "ONETOUCH", "DND_TOGGLE", 
              "GROUP_LISTENING", "NOPE", ""]
 
 
-# -- the oracle: the contract's rules, applied to the phone types the simulator serves -------------
+# -- the oracle: the rules of docs/api.md (2.4, 2.5), applied to the phone types the simulator serves
 
 class Rules:
     def __init__(self, phone_type):

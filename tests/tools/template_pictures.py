@@ -7,7 +7,7 @@ The templates are the role's ``phone_buttons_builtin_templates`` (roles/phone_bu
 drawn by the plan report's ``key_svg`` (plugins/module_utils/plan_report_html.py, loaded by path: no
 ansible needed). Each phone type's programmable keys and the key types whose label it ignores come from
 the simulator's seed (simulator/apio_sim/seed.yaml), read by the simulator's own loader, which fills in
-the contract's defaults (24 keys when a phone type names none).
+the defaults of docs/api.md, D3 (24 keys when a phone type names none).
 """
 
 import argparse

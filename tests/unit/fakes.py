@@ -1,6 +1,6 @@
 """Stateful handlers for the scripted server: just enough APIO and portal for module-level tests.
 
-They follow the contract (/work/shared/api-contract.md) for the routes the modules use; anything else
+They follow docs/api.md for the routes the modules use; anything else
 is answered 418 so that an unexpected request shows up as a failure.
 """
 

@@ -1,4 +1,4 @@
-"""Error mapping: the API's own message, in the contract's order, whatever the body looks like."""
+"""Error mapping: the API's own message, in the order of docs/api.md, 4.2, whatever the body looks like."""
 
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError

@@ -31,7 +31,7 @@ YEALINK = "Yealink-T46S"
 
 
 class FakePlatform(FakeApio):
-    """FakeApio with the listing routes (contract 1.6): tenants -> groups -> user records."""
+    """FakeApio with the listing routes (docs/api.md, 2.6): tenants -> groups -> user records."""
 
     def __init__(self):
         super(FakePlatform, self).__init__()

@@ -51,7 +51,7 @@ TEMPLATES = {
 
 
 class FakeApioGroups(FakeApio):
-    """FakeApio plus the group user listing (contract 1.6); a group not listed here answers 404."""
+    """FakeApio plus the group user listing (docs/api.md, 2.6); a group not listed here answers 404."""
 
     def __init__(self):
         super().__init__()

@@ -1,4 +1,4 @@
-"""APIO gateway routes (contract 1.3 to 1.6), served under ``/api/v1`` and ``/api/v01/<proxy>``."""
+"""APIO gateway routes (docs/api.md, 2.3 to 2.7), served under ``/api/v1`` and ``/api/v01/<proxy>``."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def forbidden() -> AnswerNow:
 
 
 def user_with_phone(ctx: Ctx, for_update: bool = False) -> tuple[User, Device, PhoneType]:
-    """Authorize, then find the user and its main phone (403, 404 as the contract says)."""
+    """Authorize, then find the user and its main phone (403, 404: docs/api.md, 2.7 and 2.3)."""
     p = ctx.params
     if not authenticate(ctx).can_manage(p["tenant"], p["group"]):
         raise forbidden()
@@ -50,7 +50,7 @@ def bad_request(message: str) -> AnswerNow:
     return AnswerNow(gateway_error(400, message))
 
 
-# ---- 1.3 primary line port
+# ---- docs/api.md, 2.3 Primary line port
 
 
 async def get_primary_line(ctx: Ctx):
@@ -71,7 +71,7 @@ async def put_primary_line(ctx: Ctx):
     return json_response(200, {"primaryLinePort": device.primary_line_port})
 
 
-# ---- 1.4 phone buttons
+# ---- docs/api.md, 2.4 Phone buttons
 
 
 def phone_buttons_json(device: Device, phone_type: PhoneType) -> dict:
@@ -143,11 +143,11 @@ async def get_phone_buttons(ctx: Ctx):
 async def put_phone_buttons(ctx: Ctx):
     _, device, phone_type = user_with_phone(ctx, for_update=True)
     body = ctx.json_body(gateway_error)
-    device.keys = parse_keys(body, phone_type)  # PUT replaces the whole key list
+    device.keys = parse_keys(body, phone_type)  # PUT replaces the whole key list (docs/api.md, D2)
     return json_response(200, phone_buttons_json(device, phone_type))
 
 
-# ---- 1.5 phone types
+# ---- docs/api.md, 2.5 Phone types
 
 
 async def list_phone_types(ctx: Ctx):
@@ -163,7 +163,7 @@ async def get_phone_type(ctx: Ctx):
     return json_response(200, phone_type.to_json())
 
 
-# ---- 1.6 listing (scoped to what the account administers)
+# ---- docs/api.md, 2.6 Listing (scoped to what the account administers)
 
 
 async def list_tenants(ctx: Ctx):

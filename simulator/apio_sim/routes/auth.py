@@ -1,4 +1,4 @@
-"""APIO core auth (``/api/v01/auth/...``, contract 1.2) and the portal's OAuth2 token endpoint (2.2)."""
+"""APIO core auth (``/api/v01/auth/...``, docs/api.md, 2.2) and the portal's OAuth2 token endpoint (3.2)."""
 
 from __future__ import annotations
 

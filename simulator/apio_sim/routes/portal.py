@@ -1,4 +1,4 @@
-"""Enterprise Portal routes (contract 2.1 to 2.3), under ``/api/v1.0``, in both families:
+"""Enterprise Portal routes (docs/api.md, 3.1 to 3.5), under ``/api/v1.0``, in both families:
 ``customers/{c}/...`` and ``accounts/{a}/customers/{c}/...``."""
 
 from __future__ import annotations
@@ -126,7 +126,7 @@ async def assign(ctx: Ctx):
     if chargeable and (ctx.header("accept-charges") or "").strip().lower() != "true":
         raise AnswerNow(portal_error(402, "additional charges apply", data={"clientType": client_type}))
     if holder is not None:
-        user.devices[holder][1] = None  # one device per client type: the old one is replaced
+        user.devices[holder][1] = None  # one device per client type: the old one is replaced (docs/api.md, D6)
     device[1] = client_type
     return created(customer, user, device_id)
 
