@@ -103,13 +103,13 @@ GITOPS_USERS ?= 10000
 GITOPS_ARGS ?=
 
 bench: dev-setup
-	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run_bench --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-rollout: dev-setup
-	$(BIN)/python bench/rollout_bench.py --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
+	$(BIN)/python -m bench.rollout_bench --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
 
 bench-gitops: dev-setup
-	$(BIN)/python bench/gitops_bench.py --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
+	$(BIN)/python -m bench.gitops_bench --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
 
 clean:
 	rm -rf $(VENV) .nox .build .pytest_cache

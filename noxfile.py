@@ -84,7 +84,7 @@ DEV_ENV = dict(python=False)
 # The collection in place, for the test suites: ansible finds it through this link.
 COLLECTIONS = ROOT / ".build" / "collections"
 # Paths of the repository that are not part of the collection (the lint and docs checks leave them out).
-NOT_COLLECTION = ("simulator", "bench", ".venv", ".nox", ".build", ".ci", "tests/output")
+NOT_COLLECTION = ("simulator", "bench", "tools", ".venv", ".nox", ".build", ".ci", "tests/output")
 NEUTRAL = ROOT / ".nox" / "neutral"
 # The sessions' scratch directories, one tree per clone (two clones may run nox at once).
 WORK = Path(tempfile.gettempdir()) / ("telephony-apio-nox-%s" % hashlib.sha256(str(ROOT).encode()).hexdigest()[:12])
@@ -279,7 +279,7 @@ def tools(session):
 @nox.session(name="bench-smoke", **DEV_ENV, tags=["tests"])
 def bench_smoke(session):
     """The benchmark at 50 users, every method and case, with its request counts asserted."""
-    session.run(sys.executable, "bench/run_bench.py", "--smoke", "--latency-ms", "10", *session.posargs)
+    session.run(sys.executable, "-m", "bench.run_bench", "--smoke", "--latency-ms", "10", *session.posargs)
 
 
 # -- the checks of the Ansible ecosystem, in the development environment -----------------------------
@@ -333,7 +333,7 @@ REQUIRED_IN_TARBALL = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime
                        "plugins/module_utils/reconcile.py", "plugins/doc_fragments/connection.py",
                        "playbooks/demo.yml")
 FORBIDDEN_IN_TARBALL = (
-    r"^(simulator|bench|locks|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
+    r"^(simulator|bench|tools|locks|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
     r"|(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.hypothesis|[^/]*\.egg-info)(/|$)"
     r"|\.(pyc|tar\.gz|retry)$"
     r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|pytest\.ini|\.ansible-lint|\.gitignore)$")

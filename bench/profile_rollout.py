@@ -3,8 +3,8 @@
 phase (wall and CPU), optionally under cProfile, against a simulator of its own (bench/rollout_bench.py
 measures the whole ansible-playbook run; this looks inside the task).
 
-    .venv/bin/python bench/profile_rollout.py --users 10000                 # phases, first then steady
-    .venv/bin/python bench/profile_rollout.py --users 10000 --cprofile 30   # + the 30 costliest functions
+    .venv/bin/python -m bench.profile_rollout --users 10000                 # phases, first then steady
+    .venv/bin/python -m bench.profile_rollout --users 10000 --cprofile 30   # + the 30 costliest functions
 
 The task arguments are those the role passes (the users through the role's own filter, the shipped
 templates); the action's argument validation and the engine run exactly as in the action plugin.
@@ -23,13 +23,11 @@ from pathlib import Path
 
 import psutil
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(REPO / ".build" / "collections"))
+from bench.rollout_bench import ROLE_VARS, TEMPLATE, assistant_of
+from tools.benchmark import BENCH, GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id
+from tools.inprocess import collection_in_place
 
-from common import GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id  # noqa: E402
-from rollout_bench import ROLE_VARS, TEMPLATE, assistant_of  # noqa: E402
+collection_in_place()
 
 
 def load_templates():
