@@ -6,7 +6,7 @@
 # Everything is installed from the lock files of locks/ (`make lock` refreshes them, `make latest` tries
 # the newest releases instead), so that the result does not depend on the day.
 SHELL := /bin/bash
-PYTHON ?= $(shell python3 tests/tools/pythons.py 3.12 3.13 3.11)
+PYTHON ?= $(shell python3 tools/pythons.py 3.12 3.13 3.11)
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin

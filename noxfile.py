@@ -38,11 +38,13 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-TOOLS = ROOT / "tests" / "tools"
-sys.path.insert(0, str(TOOLS))
+# The project's own tools (tools/, a package at the root); some run as scripts in a session's Python.
+TOOLS = ROOT / "tools"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-import pythons  # noqa: E402  (tests/tools)
-from import_check import findings  # noqa: E402  (tests/tools)
+from tools import pythons  # noqa: E402
+from tools.import_check import findings  # noqa: E402
 
 # Every ansible-core minor that meta/runtime.yml's requires_ansible admits, and the Python CI runs it
 # on: each within that release's controller Pythons (2.16 and 2.17: 3.10-3.12; 2.18 and 2.19:
@@ -272,7 +274,8 @@ def reliability(session):
 
 @nox.session(**DEV_ENV, tags=["tests", "quick"])
 def tools(session):
-    """The project's own tools (tests/tools): the offline pip bootstrap, the import check, Python lookup."""
+    """The tests of the project's own tools (tools/, tested in tests/tools): the offline pip bootstrap, the
+    import check, Python lookup, the template pictures; the README's support table against the matrix."""
     pytest(session, "tests/tools")
 
 
@@ -403,7 +406,7 @@ def ee_check(session):
 @nox.session(name="runner-check", **DEV_ENV, tags=["checks"])
 def runner_check(session):
     """The demo playbook the way AWX runs a job: ansible-runner with a private data directory; each
-    job's events checked (tests/tools/runner_events.py). Check mode, apply, apply again."""
+    job's events checked (tools/runner_events.py). Check mode, apply, apply again."""
     import yaml
 
     data = fresh_tmp(session, "runner")
