@@ -8,6 +8,15 @@ measures the whole ansible-playbook run; this looks inside the task).
 
 The task arguments are those the role passes (the users through the role's own filter, the shipped
 templates); the action's argument validation and the engine run exactly as in the action plugin.
+
+The one benchmark that uses private names, since it repeats the body of the action's run() to time it
+phase by phase: of the action plugin apio_phone_buttons_rollout ``_Rollout`` (the resource class with
+ansible's filters), ``_ControllerModule`` (its stand-in for AnsibleModule) and ``_Done`` (how that
+stand-in exits); the engine's methods ``Engine._users``, ``Engine._each`` and ``Engine._exit``
+(overridden to time each phase); and ansible-core's ``ValidationResult._no_log_values``. A public way
+in (say, the action's run body as a function of the task arguments, and phase hooks of the engine)
+belongs to the engine's redesign (plugins/); until then a change there may break this script, not the
+collection.
 """
 
 from __future__ import annotations
