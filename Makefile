@@ -6,7 +6,7 @@
 # Everything is installed from the lock files of locks/ (`make lock` refreshes them, `make latest` tries
 # the newest releases instead), so that the result does not depend on the day.
 SHELL := /bin/bash
-PYTHON ?= $(shell python3 tests/tools/pythons.py 3.12 3.13 3.11)
+PYTHON ?= $(shell python3 tools/pythons.py 3.12 3.13 3.11)
 PYTHON_VERSION := $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -103,13 +103,13 @@ GITOPS_USERS ?= 10000
 GITOPS_ARGS ?=
 
 bench: dev-setup
-	$(BIN)/python bench/run_bench.py --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run_bench --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-rollout: dev-setup
-	$(BIN)/python bench/rollout_bench.py --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
+	$(BIN)/python -m bench.rollout_bench --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
 
 bench-gitops: dev-setup
-	$(BIN)/python bench/gitops_bench.py --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
+	$(BIN)/python -m bench.gitops_bench --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
 
 clean:
 	rm -rf $(VENV) .nox .build .pytest_cache

@@ -38,11 +38,13 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-TOOLS = ROOT / "tests" / "tools"
-sys.path.insert(0, str(TOOLS))
+# The project's own tools (tools/, a package at the root); some run as scripts in a session's Python.
+TOOLS = ROOT / "tools"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
-import pythons  # noqa: E402  (tests/tools)
-from import_check import findings  # noqa: E402  (tests/tools)
+from tools import pythons  # noqa: E402
+from tools.import_check import findings  # noqa: E402
 
 # Every ansible-core minor that meta/runtime.yml's requires_ansible admits, and the Python CI runs it
 # on: each within that release's controller Pythons (2.16 and 2.17: 3.10-3.12; 2.18 and 2.19:
@@ -84,7 +86,7 @@ DEV_ENV = dict(python=False)
 # The collection in place, for the test suites: ansible finds it through this link.
 COLLECTIONS = ROOT / ".build" / "collections"
 # Paths of the repository that are not part of the collection (the lint and docs checks leave them out).
-NOT_COLLECTION = ("simulator", "bench", ".venv", ".nox", ".build", ".ci", "tests/output")
+NOT_COLLECTION = ("simulator", "bench", "tools", ".venv", ".nox", ".build", ".ci", "tests/output")
 NEUTRAL = ROOT / ".nox" / "neutral"
 # The sessions' scratch directories, one tree per clone (two clones may run nox at once).
 WORK = Path(tempfile.gettempdir()) / ("telephony-apio-nox-%s" % hashlib.sha256(str(ROOT).encode()).hexdigest()[:12])
@@ -272,14 +274,15 @@ def reliability(session):
 
 @nox.session(**DEV_ENV, tags=["tests", "quick"])
 def tools(session):
-    """The project's own tools (tests/tools): the offline pip bootstrap, the import check, Python lookup."""
+    """The tests of the project's own tools (tools/, tested in tests/tools): the offline pip bootstrap, the
+    import check, Python lookup, the template pictures; the README's support table against the matrix."""
     pytest(session, "tests/tools")
 
 
 @nox.session(name="bench-smoke", **DEV_ENV, tags=["tests"])
 def bench_smoke(session):
     """The benchmark at 50 users, every method and case, with its request counts asserted."""
-    session.run(sys.executable, "bench/run_bench.py", "--smoke", "--latency-ms", "10", *session.posargs)
+    session.run(sys.executable, "-m", "bench.run_bench", "--smoke", "--latency-ms", "10", *session.posargs)
 
 
 # -- the checks of the Ansible ecosystem, in the development environment -----------------------------
@@ -333,7 +336,7 @@ REQUIRED_IN_TARBALL = ("MANIFEST.json", "FILES.json", "README.md", "meta/runtime
                        "plugins/module_utils/reconcile.py", "plugins/doc_fragments/connection.py",
                        "playbooks/demo.yml")
 FORBIDDEN_IN_TARBALL = (
-    r"^(simulator|bench|locks|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
+    r"^(simulator|bench|tools|locks|\.venv|\.nox|\.build|\.ci|\.git|\.ansible|scripts|mk|tests/output|tests/tools)(/|$)"
     r"|(^|/)(__pycache__|\.pytest_cache|\.ruff_cache|\.mypy_cache|\.hypothesis|[^/]*\.egg-info)(/|$)"
     r"|\.(pyc|tar\.gz|retry)$"
     r"|^(Makefile|noxfile\.py|ansible\.cfg|requirements-[^/]+\.txt|ruff\.toml|pytest\.ini|\.ansible-lint|\.gitignore)$")
@@ -403,7 +406,7 @@ def ee_check(session):
 @nox.session(name="runner-check", **DEV_ENV, tags=["checks"])
 def runner_check(session):
     """The demo playbook the way AWX runs a job: ansible-runner with a private data directory; each
-    job's events checked (tests/tools/runner_events.py). Check mode, apply, apply again."""
+    job's events checked (tools/runner_events.py). Check mode, apply, apply again."""
     import yaml
 
     data = fresh_tmp(session, "runner")

@@ -24,9 +24,9 @@ Order, against one simulator: export; (a); changed platform: (b) GET, the dry ru
 again: the apply; the steady-state dry run (nothing differs: for information); changed again: (b) GET,
 (b) GET+PUT, (a). The floor used is the mean of each part's two runs, which bracket ours.
 
-    .venv/bin/python bench/gitops_bench.py                    # 10,000 users (make bench-gitops)
-    .venv/bin/python bench/gitops_bench.py --users 300 --no-docs --results /tmp/g.json   # a quick try
-    .venv/bin/python bench/gitops_bench.py --report-only      # re-render the docs section
+    .venv/bin/python -m bench.gitops_bench                    # 10,000 users (make bench-gitops)
+    .venv/bin/python -m bench.gitops_bench --users 300 --no-docs --results /tmp/g.json   # a quick try
+    .venv/bin/python -m bench.gitops_bench --report-only      # re-render the docs section
 
 Writes bench/results/gitops.json and the section "GitOps playbook against the floor" of
 docs/benchmark.md (between markers; bench/report.py keeps it when it rewrites the rest).
@@ -45,25 +45,24 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+from tools.benchmark import (
     GROUP,
     TENANT,
     Simulator,
     add_output_options,
     add_simulator_options,
     command_line,
-    count_requests,
     floor_session,
     git_commit,
     machine,
+    replace_section,
     results_of,
     run_floor_client,
     run_playbook,
     user_id,
 )
-from report import fmt_int, replace_section  # noqa: E402
+from tools.simlog import count_requests
+from tools.fmt import fmt_int
 
 RATIO_TARGET = 1.25
 MEMORY_TARGET_MB = 300

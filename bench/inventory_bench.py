@@ -17,9 +17,9 @@ plugin's own timings from its ``-v`` lines (listing, phone reads, making the hos
 ansible-inventory's own work: variables of every host and the JSON output), the requests the simulator
 counted, and the hosts, groups and size of the JSON output (``--output FILE``).
 
-    .venv/bin/python bench/inventory_bench.py                      # 100,000 users, 0 and 10 ms
-    .venv/bin/python bench/inventory_bench.py --users 2000 --no-docs --results /tmp/i.json   # a quick try
-    .venv/bin/python bench/inventory_bench.py --report-only        # re-render the docs section
+    .venv/bin/python -m bench.inventory_bench                      # 100,000 users, 0 and 10 ms
+    .venv/bin/python -m bench.inventory_bench --users 2000 --no-docs --results /tmp/i.json   # a quick try
+    .venv/bin/python -m bench.inventory_bench --report-only        # re-render the docs section
 
 Writes bench/results/inventory.json and the section "Inventory: listing the platform" of
 docs/benchmark.md (between markers; bench/report.py keeps it when it rewrites the rest).
@@ -37,9 +37,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+from tools.benchmark import (
     BENCH,
     GROUP,
     TENANT,
@@ -47,17 +45,18 @@ from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
     add_output_options,
     add_simulator_options,
     command_line,
-    count_requests,
     floor_session,
     git_commit,
     machine,
     relative,
+    replace_section,
     results_of,
     run_floor_client,
     run_inventory,
     user_id,
 )
-from report import fmt_int, replace_section  # noqa: E402
+from tools.simlog import count_requests
+from tools.fmt import fmt_int, fmt_s
 
 SECTION_TITLE = "## Inventory: listing the platform"
 BEGIN = "<!-- inventory-bench:begin (bench/inventory_bench.py writes this section) -->"
@@ -197,10 +196,6 @@ def summary(results):
 
 
 # -- docs ----------------------------------------------------------------------------------------------------
-
-def fmt_s(value):
-    return "-" if value is None else ("%.1f" % value)
-
 
 def section(results, notes=""):
     s, m = results["settings"], results["machine"]

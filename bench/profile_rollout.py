@@ -3,11 +3,20 @@
 phase (wall and CPU), optionally under cProfile, against a simulator of its own (bench/rollout_bench.py
 measures the whole ansible-playbook run; this looks inside the task).
 
-    .venv/bin/python bench/profile_rollout.py --users 10000                 # phases, first then steady
-    .venv/bin/python bench/profile_rollout.py --users 10000 --cprofile 30   # + the 30 costliest functions
+    .venv/bin/python -m bench.profile_rollout --users 10000                 # phases, first then steady
+    .venv/bin/python -m bench.profile_rollout --users 10000 --cprofile 30   # + the 30 costliest functions
 
 The task arguments are those the role passes (the users through the role's own filter, the shipped
 templates); the action's argument validation and the engine run exactly as in the action plugin.
+
+The one benchmark that uses private names, since it repeats the body of the action's run() to time it
+phase by phase: of the action plugin apio_phone_buttons_rollout ``_Rollout`` (the resource class with
+ansible's filters), ``_ControllerModule`` (its stand-in for AnsibleModule) and ``_Done`` (how that
+stand-in exits); the engine's methods ``Engine._users``, ``Engine._each`` and ``Engine._exit``
+(overridden to time each phase); and ansible-core's ``ValidationResult._no_log_values``. A public way
+in (say, the action's run body as a function of the task arguments, and phase hooks of the engine)
+belongs to the engine's redesign (plugins/); until then a change there may break this script, not the
+collection.
 """
 
 from __future__ import annotations
@@ -23,13 +32,11 @@ from pathlib import Path
 
 import psutil
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(BENCH))
-sys.path.insert(0, str(REPO / ".build" / "collections"))
+from bench.rollout_bench import ROLE_VARS, TEMPLATE, assistant_of
+from tools.benchmark import BENCH, GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id
+from tools.inprocess import collection_in_place
 
-from common import GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id  # noqa: E402
-from rollout_bench import ROLE_VARS, TEMPLATE, assistant_of  # noqa: E402
+collection_in_place()
 
 
 def load_templates():

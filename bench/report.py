@@ -1,9 +1,15 @@
-"""Render the benchmark results: a text summary, docs/benchmark.md and its chart (a hand-written SVG)."""
+"""The report of bench/run_bench.py: a text summary, docs/benchmark.md and its chart (a hand-written SVG).
+
+The number formats are tools/fmt.py's, the other benchmarks' sections of the page are kept as they are
+(tools/benchmark.py's ``replace_section`` writes those).
+"""
 
 from __future__ import annotations
 
 import math
 from pathlib import Path
+
+from tools.fmt import fmt_bytes, fmt_int, fmt_ms, fmt_ratio, fmt_s
 
 ORDER = ("uri", "loop", "batch", "ping")
 LABELS = {
@@ -55,35 +61,6 @@ def speedup(runs, run, case):
     if estimate is None:
         return None, False
     return estimate / run["wall_s"], True
-
-
-def fmt_int(value):
-    return "{:,}".format(value)
-
-
-def fmt_s(value):
-    return "%.1f" % value if value >= 10 else "%.2f" % value
-
-
-def fmt_ms(value):
-    return "%.0f" % value if value >= 10 else "%.1f" % value
-
-
-def fmt_ratio(value, estimated):
-    if value is None:
-        return "n/a"
-    text = "%.0f×" % value if value >= 10 else "%.2f×" % value
-    return ("~%s (est.)" % text) if estimated else text
-
-
-def fmt_bytes(value):
-    if value is None:
-        return "n/a"
-    if value >= 2**20:
-        return "%.1f MiB (%s bytes)" % (value / 2**20, fmt_int(value))
-    if value >= 1024:
-        return "%.1f KiB (%s bytes)" % (value / 1024, fmt_int(value))
-    return "%s bytes" % fmt_int(value)
 
 
 # -- table -----------------------------------------------------------------------------------------
@@ -481,15 +458,3 @@ make bench          # the full run: {command}
 make bench-smoke    # 50 users, every method and case, asserts the request counts (part of make test)
 ```
 """
-
-
-def replace_section(docs_path, block, begin, end):
-    """Put ``block`` (which starts with ``begin`` and ends with ``end``) into the page at ``docs_path``:
-    in place of the text between those markers, or at the end of the page the first time."""
-    text = docs_path.read_text() if docs_path.exists() else ""
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    docs_path.write_text(text)

@@ -22,9 +22,9 @@ action task alone (first, steady), the shared-layout module batch of bench/run_b
 the floor client and the no-op again (the floor used is the mean of the client runs bracketing the
 roll-outs, plus the median of the no-op runs).
 
-    .venv/bin/python bench/rollout_bench.py                    # 10,000 users (make bench-rollout)
-    .venv/bin/python bench/rollout_bench.py --users 300 --no-docs --results /tmp/r.json   # a quick try
-    .venv/bin/python bench/rollout_bench.py --report-only      # re-render the docs section
+    .venv/bin/python -m bench.rollout_bench                    # 10,000 users (make bench-rollout)
+    .venv/bin/python -m bench.rollout_bench --users 300 --no-docs --results /tmp/r.json   # a quick try
+    .venv/bin/python -m bench.rollout_bench --report-only      # re-render the docs section
 
 Writes bench/results/rollout.json and the section "Fleet roll-out against the floor" of
 docs/benchmark.md (between markers; bench/report.py keeps it when it rewrites the rest).
@@ -43,9 +43,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+# The shared-layout batch run of the phone buttons benchmark (run_bench.py), reused as it is.
+from bench.run_bench import measure, write_vars
+from tools.benchmark import (
     BENCH,
     GROUP,
     PASSWORD,
@@ -56,18 +56,16 @@ from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
     add_output_options,
     add_simulator_options,
     command_line,
-    count_requests,
     floor_session,
     git_commit,
     machine,
+    replace_section,
     run_floor_client,
     run_playbook,
     user_id,
 )
-from report import fmt_int, replace_section  # noqa: E402
-
-# The shared-layout batch run of the phone buttons benchmark (run_bench.py), reused as it is.
-from run_bench import measure, write_vars  # noqa: E402
+from tools.simlog import count_requests
+from tools.fmt import fmt_bytes, fmt_int
 
 ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
 TEMPLATE = "standard"
@@ -416,16 +414,6 @@ METHOD_LABELS = {
     "action": "action `apio_phone_buttons_rollout` alone (same `vars_files`, users as `batch`)",
     "batch": "module batch, one shared layout (bench (c), for comparison)",
 }
-
-
-def fmt_bytes(n):
-    if n is None:
-        return "-"
-    if n >= 2**20:
-        return "%.1f MiB" % (n / 2**20)
-    if n >= 1024:
-        return "%.0f KiB" % (n / 1024)
-    return "%d B" % n
 
 
 def requests_text(req):

@@ -13,9 +13,9 @@ Cases: ``first`` (first convergence: the simulator state is reset, every user ch
 the requests the simulator counted by method, its logins, the peak memory of the ansible process tree,
 and, for the batch task, the size of its result.
 
-    .venv/bin/python bench/run_bench.py                       # the full benchmark (make bench)
-    .venv/bin/python bench/run_bench.py --smoke               # 50 users, asserts the counts (make bench-smoke)
-    .venv/bin/python bench/run_bench.py --report-only         # re-render docs/benchmark.md from the results
+    .venv/bin/python -m bench.run_bench                       # the full benchmark (make bench)
+    .venv/bin/python -m bench.run_bench --smoke               # 50 users, asserts the counts (make bench-smoke)
+    .venv/bin/python -m bench.run_bench --report-only         # re-render docs/benchmark.md from the results
 
 Peak memory is measured for the process tree of ansible-playbook (the controller, its worker forks and
 the module process): ``tree`` is the highest sum of the PSS (proportional set size: a page shared by n
@@ -34,10 +34,8 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-import report  # noqa: E402  (bench/report.py, next to this file)
-from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+from bench import report
+from tools.benchmark import (
     GROUP,
     PASSWORD,
     SAMPLE_SECONDS,
@@ -47,12 +45,12 @@ from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
     add_output_options,
     add_simulator_options,
     command_line,
-    count_requests,
     git_commit,
     machine,
     run_playbook,
     user_id,
 )
+from tools.simlog import count_requests
 
 METHODS = {
     "uri": dict(label="(a) uri GET + conditional PUT loop", playbook="uri_loop.yml", loop=True),

@@ -16,8 +16,8 @@ state (the same run again: reads only). Wall time of the whole job (the slowest 
 the simulator counted, and every process's exit status. All processes share this machine's cores;
 on AWX each slice has its own execution node.
 
-    .venv/bin/python bench/slicing_bench.py                         # 20,000 users, 10 ms, 1 and 4 slices
-    .venv/bin/python bench/slicing_bench.py --users 2000 --results /tmp/s.json   # a quick try
+    .venv/bin/python -m bench.slicing_bench                         # 20,000 users, 10 ms, 1 and 4 slices
+    .venv/bin/python -m bench.slicing_bench --users 2000 --results /tmp/s.json   # a quick try
 
 Writes bench/results/slicing.json and the section "Job slicing" of docs/benchmark.md (between markers;
 bench/report.py keeps it when it rewrites the rest); ``--report-only`` re-renders it from the JSON.
@@ -32,20 +32,18 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from common import (  # noqa: E402  (bench/common.py: what the benchmarks share)
+from tools.benchmark import (
     RUN_TIMEOUT,
     Simulator,
     add_output_options,
     add_simulator_options,
     command_line,
-    count_requests,
+    replace_section,
     results_of,
-    runner,
 )
-from report import replace_section  # noqa: E402
-from support.inventory import awx_slices, platform_and_policy  # noqa: E402  (tests/support, on sys.path by common)
+from tools import runner
+from tools.simlog import count_requests
+from tools.inventory import awx_slices, platform_and_policy
 
 BEGIN = "<!-- slicing-bench:begin (bench/slicing_bench.py writes this section) -->"
 END = "<!-- slicing-bench:end -->"
@@ -110,7 +108,7 @@ def section(result):
         "in number either way: each user is read (and written) by one slice only." % result["cpus"],
         "",
     ] + ([result["conditions"], ""] if result.get("conditions") else []) + [
-        "Reproduce: `.venv/bin/python bench/slicing_bench.py` (`--users`, `--latency-ms`, `--slices`).",
+        "Reproduce: `.venv/bin/python -m bench.slicing_bench` (`--users`, `--latency-ms`, `--slices`).",
         END,
     ]
     return "\n".join(lines)

@@ -1,7 +1,7 @@
 """The cost of the stop watch (run_watch) and of waves: one apio_phone_buttons batch that writes every user,
 run in this process against a simulator, without the watch, with it, and with it and waves.
 
-    .venv/bin/python bench/stop_watch_bench.py --users 10000 --rounds 3 [--latency-ms 0]
+    .venv/bin/python -m bench.stop_watch_bench --users 10000 --rounds 3 [--latency-ms 0]
 
 Each round runs the three cases in turn (their order rotating from round to round), each writing every
 user (the layout alternates between two labels, so that each run has 10,000 writes). It prints, per case,
@@ -12,17 +12,16 @@ case without the watch, and writes them as JSON to --out. docs/benchmark.md has 
 import argparse
 import json
 import statistics
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(REPO / "tests"), str(REPO / ".build" / "collections")]
+import pytest
+from apio_sim.testing import SEED_ADMIN, SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorProcess, synthetic_id
 
-import pytest  # noqa: E402
-from apio_sim.testing import SEED_ADMIN, SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorProcess, synthetic_id  # noqa: E402
-from support.inprocess import patch_exits, run_module  # noqa: E402
+from tools.inprocess import collection_in_place, patch_exits, run_module
+from tools.runner import REPO
 
+collection_in_place()
 from ansible_collections.telephony.apio.plugins.module_utils import run_watch  # noqa: E402
 from ansible_collections.telephony.apio.plugins.modules import apio_phone_buttons  # noqa: E402
 

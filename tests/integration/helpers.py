@@ -1,6 +1,6 @@
 """Shared assertions of the integration tests."""
 
-from support.simlog import writes
+from tools.simlog import writes
 
 
 def four_steps(run_tasks, sim, task):

@@ -2,7 +2,7 @@
 
 from apio_sim.testing import SimulatorProcess
 from conftest import CUSTOMER, make_runner
-from support.simlog import writes
+from tools.simlog import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 

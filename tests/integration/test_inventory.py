@@ -8,9 +8,9 @@ import pytest
 import yaml
 from apio_sim.testing import SEED_CREDENTIALS, SimulatorProcess
 from apio_sim.tls import make_test_certs
-from support.runner import inventory as run_inventory
-from support.runner import REPO
-from support.simlog import count_requests
+from tools.runner import inventory as run_inventory
+from tools.runner import REPO
+from tools.simlog import count_requests
 
 GITOPS = REPO / "examples" / "gitops" / "inventory"
 HDV230, YEALINK, POLYCOM, GENERIC = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300", "Generic SIP Phone"

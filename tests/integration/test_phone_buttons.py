@@ -2,7 +2,7 @@
 
 import pytest
 from helpers import four_steps
-from support.simlog import writes
+from tools.simlog import writes
 
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}
 HDV230 = "Telenet-Panasonic-KX-HDV230"

@@ -3,7 +3,7 @@
 import pytest
 from conftest import CHARGED_CUSTOMER, CUSTOMER
 from helpers import four_steps
-from support.simlog import writes
+from tools.simlog import writes
 
 JDOE = {"customer": CUSTOMER, "user": "jdoe"}
 BASE = "/api/v1.0/customers/%s/users/jdoe/devices/pbx" % CUSTOMER

@@ -1,9 +1,9 @@
-"""What the reliability tests share besides tests/support (the seed data and figures).
+"""What the reliability tests share besides tests/support and tools/ (the seed data and figures).
 
-The runners come from tests/support: ``support.playbook.make_runner`` (real ansible-playbook runs, as
-in tests/integration) and ``support.inprocess`` (a module's ``main()`` in this process, for the
+The runners come from tests/support and tools/: ``support.playbook.make_runner`` (real ansible-playbook
+runs, as in tests/integration) and ``tools.inprocess`` (a module's ``main()`` in this process, for the
 property-based tests, where a playbook per example would be far too slow); the writes among the
-simulator's requests from ``support.simlog``.
+simulator's requests from ``tools.simlog``.
 """
 
 import json

@@ -9,12 +9,13 @@ Fixtures:
 - ``run_tasks``: real ansible-playbook runs against ``sim`` (``run_tasks.start`` runs two at once).
 - ``module``: run a module's ``main()`` in this process (for hypothesis).
 
-The runners are tests/support's; pytest.ini puts tests/ and the collection on sys.path.
+The runners are tests/support's and tools/'; pytest.ini puts the repository root, tests/ and the collection
+on sys.path.
 """
 
 import pytest
 from apio_sim.testing import SimulatorProcess
-from support.inprocess import module_runner
+from tools.inprocess import module_runner
 from support.playbook import make_runner
 
 pytest_plugins = ["apio_sim.pytest_plugin"]

@@ -1,7 +1,7 @@
 """Accounts without the right: a group admin of another group, an end user, a tenant admin of another
 tenant get a clear permission failure, and nothing of theirs changes; what they may manage still works."""
 
-from support.simlog import writes
+from tools.simlog import writes
 
 KEYS = [{"id": 6, "type": "DND_TOGGLE", "label": "dnd"}]
 FOOUSER = {"tenant": "foo", "group": "foogroup", "user": "foouser"}

@@ -5,7 +5,7 @@ import threading
 
 from apio_sim.testing import synthetic_id as bench_user
 from support.playbook import make_runner
-from support.simlog import writes
+from tools.simlog import writes
 
 from .common import BENCH, record_figures
 

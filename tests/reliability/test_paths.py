@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from support.playbook import ADMIN, PORTAL_CLIENT
-from support.simlog import writes
+from tools.simlog import writes
 
 from .common import CUSTOMER
 

@@ -22,9 +22,9 @@ import pytest
 import yaml
 from ansible.executor.process import worker
 from apio_sim.testing import synthetic_id as bench_user
-from support import runner
+from tools import runner
 from support.playbook import play
-from support.simlog import writes
+from tools.simlog import writes
 
 from .common import BENCH, record_figures
 

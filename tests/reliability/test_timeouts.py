@@ -7,7 +7,7 @@ from ansible_collections.telephony.apio.plugins.module_utils import client as cl
 from ansible_collections.telephony.apio.plugins.modules import apio_phone_buttons, apio_primary_line_info
 
 from support.playbook import ADMIN
-from support.simlog import writes
+from tools.simlog import writes
 
 from .common import FOOUSER, record_figures
 

@@ -5,7 +5,7 @@ import pytest
 from apio_sim.tls import make_test_certs
 
 from support.playbook import ADMIN, make_runner
-from support.simlog import writes
+from tools.simlog import writes
 
 from .common import CUSTOMER, FOOUSER
 

@@ -5,7 +5,7 @@ and runs ansible-playbook (or molecule) as a user would, with the connection in 
 """
 
 import pytest
-from support import runner
+from tools import runner
 
 pytest_plugins = ["apio_sim.pytest_plugin"]
 

@@ -1,6 +1,6 @@
 """Helpers of the role's tests (tests/role): the example's path and the play that applies the role."""
 
-from support.runner import REPO
+from tools.runner import REPO
 
 EXAMPLE = REPO / "examples" / "gitops"
 CUSTOMER = "11111111-1111-4111-8111-111111111111"  # the example's portal customer (host_vars/jdoe.yml)

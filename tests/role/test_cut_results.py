@@ -15,8 +15,8 @@ from urllib.parse import unquote
 import pytest
 import yaml
 from rolekit import role_play
-from support.runner import REPO
-from support.simlog import writes
+from tools.runner import REPO
+from tools.simlog import writes
 
 PLAYBOOKS = REPO / "playbooks"
 ROLLOUT = "telephony.apio.phone_buttons : Roll the templates out"

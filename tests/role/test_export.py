@@ -8,9 +8,9 @@ import pytest
 import yaml
 from apio_sim.testing import SimulatorProcess
 from rolekit import EXAMPLE
-from support import runner
-from support.runner import REPO
-from support.simlog import writes
+from tools import runner
+from tools.runner import REPO
+from tools.simlog import writes
 
 EXPORT = REPO / "playbooks" / "export.yml"
 SITE = EXAMPLE / "site.yml"

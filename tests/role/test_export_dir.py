@@ -3,7 +3,7 @@ in, never the collection's playbooks/ directory (where ansible-core runs modules
 
 import os
 
-from support.runner import REPO
+from tools.runner import REPO
 
 EXPORT = REPO / "playbooks" / "export.yml"
 

@@ -16,8 +16,8 @@ from apio_sim.testing import SimulatorProcess
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from rolekit import EXAMPLE
-from support import runner
-from support.runner import REPO
+from tools import runner
+from tools.runner import REPO
 
 EXPORT = REPO / "playbooks" / "export.yml"
 SITE = EXAMPLE / "site.yml"

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.runner import REPO
+from tools.runner import REPO
 
 GITOPS = REPO / "examples" / "gitops"
 

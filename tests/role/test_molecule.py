@@ -7,8 +7,8 @@ simulator's keys equal the rendered templates). Here we also check the requests 
 
 import subprocess
 
-from support.runner import BIN, REPO, environment
-from support.simlog import writes
+from tools.runner import BIN, REPO, environment
+from tools.simlog import writes
 
 
 def test_molecule_scenario(sim):

@@ -8,7 +8,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rolekit import EXAMPLE
-from support.simlog import writes
+from tools.simlog import writes
 
 PLAYBOOK = EXAMPLE.parent.parent / "playbooks" / "phone_buttons.yml"
 # Users of the simulator's seed: host -> (tenant, group).

@@ -4,7 +4,7 @@ the simulator: the dry run and its plan report, drift detection, apply, and appl
 import json
 
 from rolekit import EXAMPLE
-from support.simlog import writes
+from tools.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"

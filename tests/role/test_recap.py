@@ -4,7 +4,7 @@ files or the plan report files), ``--diff`` shows only users, and a drift check 
 import re
 
 from rolekit import CUSTOMER, EXAMPLE, drift_behind_gits_back
-from support.simlog import writes
+from tools.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 from rolekit import role_play
-from support.simlog import writes
+from tools.simlog import writes
 
 SEED_USERS = [
     {"user": "foouser", "vars": {"assistant": "alice@sip.example.com"}},

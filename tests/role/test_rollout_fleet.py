@@ -21,9 +21,10 @@ import yaml
 from apio_sim.testing import SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorProcess
 from apio_sim.testing import synthetic_id as bench_user
 from rolekit import role_play
-from support import browser, runner
-from support.runner import BIN, COLLECTIONS, REPO
-from support.simlog import writes
+from support import browser
+from tools import runner
+from tools.runner import BIN, COLLECTIONS, REPO
+from tools.simlog import writes
 
 TENANT, GROUP = SYNTHETIC_TENANT, SYNTHETIC_GROUP
 HDV230, YEALINK, POLYCOM = "Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300"

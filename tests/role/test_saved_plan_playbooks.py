@@ -7,7 +7,7 @@ plan applied twice writes nothing the second time."""
 import json
 
 from rolekit import EXAMPLE, drift_behind_gits_back
-from support.simlog import writes
+from tools.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 SITE = EXAMPLE / "site.yml"

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 from apio_sim.testing import SimulatorProcess
-from support import runner
-from support.inventory import awx_slices, platform_and_policy
-from support.simlog import writes
+from tools import runner
+from tools.inventory import awx_slices, platform_and_policy
+from tools.simlog import writes
 
 SLICES = 4
 BENCH_USERS = 1000

@@ -4,7 +4,7 @@ apply, undo in check mode (a plan report), undo, undo the undo."""
 import json
 
 from rolekit import EXAMPLE
-from support.simlog import writes
+from tools.simlog import writes
 
 INVENTORY = EXAMPLE / "inventory"
 PLAYBOOKS = EXAMPLE.parents[1] / "playbooks"

@@ -4,13 +4,13 @@
 collection's module defaults pointing at ``sim.url`` and the seed's credentials (``ADMIN``,
 ``PORTAL_CLIENT``) in them, not in the environment (so that a test can leave one out and see the
 environment variable fallback); it returns a ``PlaybookRun``, and its ``start`` starts a run without
-waiting for it (two playbooks at once). The runner itself is ``support.runner``.
+waiting for it (two playbooks at once). The runner itself is ``tools.runner``.
 """
 
 from apio_sim.testing import SEED_ADMIN as ADMIN
 from apio_sim.testing import SEED_PORTAL_CLIENT as PORTAL_CLIENT
 
-from . import runner
+from tools import runner
 
 
 def play(sim_url, tasks, apio=None, portal=None, name="play"):

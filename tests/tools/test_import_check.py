@@ -1,6 +1,6 @@
-"""The log reading of tests/tools/import_check.py (also used by noxfile.py on ansible-test's output)."""
+"""The log reading of tools/import_check.py (also used by noxfile.py on ansible-test's output)."""
 
-from import_check import findings
+from tools.import_check import findings
 
 # Lines of a real galaxy-importer log (LOG_LEVEL_MAIN = INFO) of a tarball with the example's
 # unresolvable playbook imports, and of ansible-test.

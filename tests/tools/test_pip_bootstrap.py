@@ -1,9 +1,9 @@
-"""The offline pip bootstrap of ansible-test (tests/tools/pip_bootstrap.py): what ansible-test runs."""
+"""The offline pip bootstrap of ansible-test (tools/pip_bootstrap.py): what ansible-test runs."""
 
 import subprocess
 import sys
 
-import pip_bootstrap
+from tools import pip_bootstrap
 
 
 def test_writes_the_stand_in_where_ansible_test_looks_and_keeps_a_cached_script(tmp_path):

@@ -1,9 +1,9 @@
-"""The interpreter lookup of the Makefile and noxfile.py (tests/tools/pythons.py)."""
+"""The interpreter lookup of the Makefile and noxfile.py (tools/pythons.py)."""
 
 import os
 import sys
 
-import pythons
+from tools import pythons
 
 VERSION = "%d.%d" % sys.version_info[:2]
 

@@ -1,14 +1,14 @@
-"""The pictures of the shipped templates (tests/tools/template_pictures.py) are current and right."""
+"""The pictures of the shipped templates (tools/template_pictures.py) are current and right."""
 
 import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-import template_pictures
+from tools import template_pictures
 
 SVG = "{http://www.w3.org/2000/svg}"
-TOOL = template_pictures.ROOT / "tests" / "tools" / "template_pictures.py"
+TOOL = template_pictures.ROOT / "tools" / "template_pictures.py"
 
 
 def test_the_committed_pictures_are_current():

@@ -1,13 +1,13 @@
 """Unit-test fixtures: a scripted HTTP server, clients and a module runner.
 
 The scripted server is tests/support/fake_server.py (shared with tests/reliability/test_malformed.py), the
-module runner tests/support/inprocess.py; pytest.ini puts tests/ and the collection on sys.path.
+module runner tools/inprocess.py; pytest.ini puts the repository root, tests/ and the collection on sys.path.
 """
 
 import pytest
 from ansible_collections.telephony.apio.plugins.module_utils import client as client_mod
 from support.fake_server import ScriptedServer
-from support.inprocess import module_runner
+from tools.inprocess import module_runner
 
 from .fakes import FakeApio, FakePortal
 

@@ -1,4 +1,5 @@
-"""A module's ``main()`` run in the test's own process, for tests/unit and tests/reliability.
+"""A module's ``main()`` run in the test's own process, for tests/unit and tests/reliability (and
+bench/stop_watch_bench.py).
 
 ``module_runner(monkeypatch)`` removes the APIO_* environment variables (no fallback from the
 caller's environment), makes exit_json/fail_json raise ``ModuleResult`` instead of printing and
@@ -8,6 +9,19 @@ exiting, and returns ``run_module``.
 import contextlib
 import json
 import os
+import sys
+
+from tools.runner import COLLECTIONS
+
+
+def collection_in_place():
+    """Make ``ansible_collections.telephony.apio`` importable in this process from the collection in place
+    (.build/collections, the link that ``make setup`` makes), as pytest.ini's ``pythonpath`` does for the
+    test suites: for a benchmark that runs a module or the engine in its own process."""
+    if not (COLLECTIONS / "ansible_collections" / "telephony" / "apio").exists():
+        raise SystemExit("%s has no telephony.apio: run make setup" % COLLECTIONS)
+    if str(COLLECTIONS) not in sys.path:
+        sys.path.append(str(COLLECTIONS))
 
 
 class ModuleResult(Exception):

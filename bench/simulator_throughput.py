@@ -1,6 +1,6 @@
 """Measure how many GET phone_buttons requests per second the simulator sustains.
 
-    .venv/bin/python simulator/bench_throughput.py [--url URL] [--clients 2] [--duration 10]
+    .venv/bin/python -m bench.simulator_throughput [--url URL] [--clients 2] [--duration 10]
 
 Without ``--url`` it starts its own simulator (``python -m apio_sim``, one
 process, so one core). Each client is a separate process with one keep-alive
@@ -17,14 +17,11 @@ import argparse
 import http.client
 import multiprocessing as mp
 import os
-import sys
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from apio_sim.testing import SimulatorProcess
+from apio_sim.testing import SimulatorProcess  # the simulator of make setup (pip install -e ./simulator)
 
 PATHS = {
     "foouser": "/api/v1/tenants/foo/groups/foogroup/users/foouser/access_device/phone_buttons/",

@@ -1,6 +1,6 @@
 """Find a Python interpreter by version, the way the Makefile and noxfile.py need it.
 
-    python3 tests/tools/pythons.py 3.12 3.13 3.11    # prints the path of the first one found
+    python3 tools/pythons.py 3.12 3.13 3.11    # prints the path of the first one found
 
 A ``python3.X`` on PATH counts only if it runs: a pyenv shim is on PATH for every version that pyenv
 has, but fails unless that version is selected (PYENV_VERSION). Then the newest pyenv build of that

@@ -1,13 +1,18 @@
-"""What the benchmarks share (run_bench.py, rollout_bench.py, inventory_bench.py, profile_rollout.py).
+"""What the benchmarks of bench/ share (run_bench, rollout_bench, inventory_bench, slicing_bench, gitops_bench,
+profile_rollout).
 
 - ``Simulator``: the simulator of apio_sim.testing (the one launcher of the repository) with synthetic
   users, a latency per request and day-long tokens; ``prepare()`` before each measured run,
-  ``count_requests()`` (tests/support/simlog.py) after it.
+  ``count_requests()`` (tools/simlog.py) after it.
 - ``run_playbook()`` and ``run_inventory()``: one measured ansible-playbook or ansible-inventory run,
-  through tests/support/runner.py (the tests' runner): wall time, CPU time and peak memory.
+  through tools/runner.py (the tests' runner too): wall time, CPU time and peak memory.
 - ``machine()``, ``git_commit()``: what a result says about where it was measured.
 - ``add_simulator_options()``, ``add_output_options()``, ``command_line()``, ``results_of()``: the
   options every benchmark's command line has, and --report-only.
+- ``replace_section()``: a benchmark's own section of docs/benchmark.md, between its markers.
+
+The benchmarks run from the repository root as modules (``python -m bench.run_bench``; the Makefile's
+bench targets), so that ``tools`` and ``bench`` import from there.
 """
 
 from __future__ import annotations
@@ -25,13 +30,11 @@ import psutil
 import requests
 from apio_sim.testing import SEED_ADMIN, SYNTHETIC_GROUP, SYNTHETIC_TENANT, SimulatorError, SimulatorProcess, synthetic_id
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-if str(REPO / "tests") not in sys.path:
-    sys.path.insert(0, str(REPO / "tests"))
+from tools import runner
+from tools.simlog import count_requests
 
-from support import runner  # noqa: E402  (tests/support: the tests' runner)
-from support.simlog import count_requests  # noqa: E402, F401  (the tests' request counts)
+REPO = Path(__file__).resolve().parents[1]
+BENCH = REPO / "bench"
 
 # The synthetic users of ``python -m apio_sim --users N``, and the seed account the benchmarks log in as.
 TENANT, GROUP = SYNTHETIC_TENANT, SYNTHETIC_GROUP
@@ -164,13 +167,19 @@ def floor_session(url, parallel):
     return session
 
 
+def module_of(script):
+    """The module name of a benchmark's file (``bench/gitops_bench.py``: ``bench.gitops_bench``)."""
+    return ".".join(Path(script).resolve().relative_to(REPO).with_suffix("").parts)
+
+
 def run_floor_client(script, args, sim, out_dir, name):
-    """``script floor-client ARGS`` (a benchmark's floor client) in a process of its own: the JSON line it
-    prints, with the process's wall time, the load around it and the requests the simulator counted."""
+    """``python -m MODULE floor-client ARGS`` (the floor client of the benchmark in file ``script``) in a
+    process of its own, from the repository root: the JSON line it prints, with the process's wall time, the
+    load around it and the requests the simulator counted."""
     log_file = out_dir / ("%s.log" % name)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, str(script), "floor-client"] + [str(a) for a in args],
+    proc = subprocess.run([sys.executable, "-m", module_of(script), "floor-client"] + [str(a) for a in args],
                           capture_output=True, text=True, cwd=str(REPO), check=False, timeout=RUN_TIMEOUT)
     wall = time.monotonic() - started
     log_file.write_text(proc.stdout + proc.stderr)
@@ -251,3 +260,17 @@ def results_of(args, run_all, indent=1):
 def command_line(script, argv):
     """The command as the results record it."""
     return " ".join(["bench/%s" % script] + (sys.argv[1:] if argv is None else list(argv)))
+
+
+# -- docs/benchmark.md -------------------------------------------------------------------------------
+
+def replace_section(docs_path, block, begin, end):
+    """Put ``block`` (which starts with ``begin`` and ends with ``end``) into the page at ``docs_path``:
+    in place of the text between those markers, or at the end of the page the first time."""
+    text = docs_path.read_text() if docs_path.exists() else ""
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    docs_path.write_text(text)

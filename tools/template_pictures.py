@@ -1,7 +1,7 @@
 """Pictures of the shipped key templates for the docs: one SVG per template and phone type.
 
-    python tests/tools/template_pictures.py            write docs/images/templates/<template>-<phone type>.svg
-    python tests/tools/template_pictures.py --check    exit 1 when a picture is missing, differs or is stale
+    python tools/template_pictures.py            write docs/images/templates/<template>-<phone type>.svg
+    python tools/template_pictures.py --check    exit 1 when a picture is missing, differs or is stale
 
 The templates are the role's ``phone_buttons_builtin_templates`` (roles/phone_buttons/vars/main.yml),
 drawn by the plan report's ``key_svg`` (plugins/module_utils/plan_report_html.py, loaded by path: no
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "roles" / "phone_buttons" / "vars" / "main.yml"
 SEED = ROOT / "simulator" / "apio_sim" / "seed.yaml"
 OUT = ROOT / "docs" / "images" / "templates"
@@ -92,7 +92,7 @@ def main(argv=None):
             for name in names:
                 print("%s: %s" % (args.dir / name, what))
         if missing or differ or stale:
-            print("run: python tests/tools/template_pictures.py")
+            print("run: python tools/template_pictures.py")
             return 1
         print("ok: %d template pictures in %s are current" % (len(wanted), args.dir))
         return 0

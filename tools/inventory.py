@@ -1,6 +1,6 @@
 """Real ``ansible-inventory`` runs of the inventory plugin telephony.apio.users against a simulator.
 
-The runs themselves are ``support.runner.inventory(sim, directory, config, *args)``: it writes ``config``
+The runs themselves are ``tools.runner.inventory(sim, directory, config, *args)``: it writes ``config``
 (the plugin's options; ``plugin`` is added) to ``directory/x.apio_users.yml`` and runs
 ``ansible-inventory -i <file> *args`` (``--list`` when no args) with the collection in place and the
 simulator's connection and seed credentials in the environment, as operators give them (APIO_URL,

@@ -3,7 +3,7 @@
 ``writes(requests)``: the write requests among recorded requests (``sim.requests()``, or a log kept
 earlier): anything but GET, logins and token requests. ``count_requests(sim)``: the requests since the
 last reset by what they did, with the simulator's counters (the tests and the benchmarks count so). The fake server of the unit tests has its own
-record (``support.fake_server.ScriptedServer.sent``).
+record (tests/support: ``support.fake_server.ScriptedServer.sent``).
 """
 
 WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")

@@ -1,6 +1,6 @@
 """Import a built collection with galaxy-importer as Automation Hub does, and fail on any warning.
 
-    python tests/tools/import_check.py dist/telephony-apio-2.0.0.tar.gz [--debug] [--timeout SECONDS]
+    python tools/import_check.py dist/telephony-apio-2.0.0.tar.gz [--debug] [--timeout SECONDS]
 
 Run it with the Python of a virtual environment that has galaxy-importer (``pip install
 galaxy-importer``, which brings its own ansible-core and ansible-lint): the importer runs as

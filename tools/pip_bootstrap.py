@@ -8,7 +8,7 @@ cache: it installs the pip that Python bundles (``ensurepip``) and then the pinn
 index that pip is configured with (``pip.conf``, ``PIP_INDEX_URL``). A cached ``get-pip.py`` that
 ansible-test downloaded itself is left alone.
 
-    python tests/tools/pip_bootstrap.py      # with the Python that has ansible-core (ansible-test)
+    python tools/pip_bootstrap.py      # with the Python that has ansible-core (ansible-test)
 
 noxfile.py runs it before each ``ansible-test sanity``.
 """
@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 STAND_IN = '''\
-"""Stand-in for get-pip.py, written by telephony.apio's tests/tools/pip_bootstrap.py.
+"""Stand-in for get-pip.py, written by telephony.apio's tools/pip_bootstrap.py.
 
 ansible-test runs it as ``python get_pip.py [pip options] pip==X [--no-setuptools] [--no-wheel]``:
 installs the pip that Python bundles (ensurepip), then the requested packages from the package index.

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 COLLECTIONS = REPO / ".build" / "collections"
 CALLBACKS = REPO / "tests" / "integration" / "callback_plugins"  # result_dump
 BIN = Path(sys.executable).parent
