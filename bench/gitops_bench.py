@@ -386,7 +386,7 @@ def section(result):
     ]
     if result.get("conditions"):
         lines += ["", "Conditions: %s" % result["conditions"]]
-    lines += ["", "Reproduce: `make bench-gitops` (`.venv/bin/python bench/gitops_bench.py`; `--users`, "
+    lines += ["", "Reproduce: `make bench-gitops` (`.venv/bin/python -m bench.gitops_bench`; `--users`, "
               "`--latency-ms`, `--parallel`, `--conditions`).", END]
     return "\n".join(lines)
 
