@@ -242,7 +242,7 @@ def evaluate(result):
     return dict(hostvars=hostvars, get=get, put=put, floors=floors, ratios=ratios, peak=peak)
 
 
-PASS_TASK = "Describe the hosts of the play in it, once"
+PASS_TASK = "Describe the hosts of the play, once"  # telephony.apio.playbook_hosts: the pass over hostvars
 ROLLOUT_TASK = "Roll the templates out"
 
 
@@ -392,35 +392,27 @@ def section(result):
 
 
 NOTES = """
-What was found, and what remains (profiled by hand with py-spy on the whole process tree, and the
-`bench_timer` records above, on this machine while others' test runs shared its 2 cores):
+What was found (profiled by hand with py-spy on the whole process tree, and the `bench_timer` records
+above), and what changed:
 
-- **Fixed: a third pass over `hostvars`.** The role's roll-out task named `__phone_buttons_hosts`
-  (`ansible_play_hosts | map('extract', hostvars, ...)`) in its `batch` inside an `if` that is false for
-  the playbook (`phone_buttons_from_hosts: false`); a template resolves every variable it names before it
-  runs, whichever branch names it, so every host's variables were read once more (15 to 30 s at 10,000
-  hosts, inside the roll-out task). The variable is now `[]` unless in hosts mode.
-- **Fixed: a second pass over `hostvars`.** The warning about misspelt variables read every managed host's
-  variables again (11 s); the names are now collected in the one pass (`apio_unknown_variable_names`).
-- **The roll-out's engine runs at the floor's pace on its own**: `bench/profile_rollout.py --users 10000
-  --cases steady` reads 10,000 users in 17.4 s, the bare client in 18.2 s. Inside `ansible-playbook` it
-  shares the cores with the controller, which polls its worker every millisecond and copies the state of
-  every host of the play on each poll (ansible-core's `debug_closure`); under load the task loses more
-  than the client does. Freezing the worker's inherited objects out of the garbage collector
-  (`gc.freeze()`) did not change its CPU time, and `internal_poll_interval = 0.05` (a setting of the
-  operator's `ansible.cfg`) did not shorten the task: neither is kept.
-- **What remains is ansible-core's cost per task in a play of 10,000 hosts.** Besides the pass and the
-  roll-out, the playbook runs 27 tasks (included files, scratch files, the plan report, the drift and
-  unmanaged checks, most of them `run_once` or skipped); each costs 0.3 s on an idle machine to over 1 s
-  under load, because the linear strategy walks every host's state for every task
-  (`PlayIterator.get_next_task_for_host`, a `HostState` copy per host), and the module runs among them
-  (a temporary file, the users file, the removal of 3 old reports and 2 scratch files, `stat`, the plan
-  report's Markdown and HTML of 10,000 users, 1.5 to 3 s) start a Python process each. That is 13 s of
-  a 48 s dry run on an idle machine and 20 to 25 s under load. Getting within 1.25× needs fewer tasks in
-  the 10,000-host play (the included files imported, the saved-plan branch as one include, the report's
-  `stat` folded into its `when`, the scratch files in one directory, or the tasks after the pass in a
-  play of their own on localhost): each of those changes the task list of the output and the recap's
-  counts, which this change kept as they were.
+- **Fixed: the users file was read as YAML.** The playbook handed the role its users in a file named
+  `<tmp>.users`, and the roll-out reads a file not named `.json` with PyYAML, whose C loader still
+  resolves and constructs every scalar in Python: 6 s of a 20 s roll-out task at 10,000 users. The file
+  is now `users.json`, read in a fraction of a second.
+- **Fixed: 27 small tasks.** Besides the pass and the roll-out, the playbook ran 27 tasks (included files,
+  scratch files made with `tempfile` and `copy` and removed with `file`, `stat`, the plan report, the
+  drift and unmanaged checks), each 0.2 s on an idle machine to over 1 s under load, because ansible-core's
+  linear strategy walks every host's state for every task and a module starts a Python process. The steps
+  around the role are now one task each, actions that run on the controller (`telephony.apio.playbook_start`,
+  `playbook_hosts`, `playbook_finish`): 13 tasks, most of them the role's.
+- **Tried and not kept: importing the role.** An imported role ends with ansible-core's implicit
+  `role_complete`, a meta task it runs for every host of the play, computing each host's variables: 29 s in
+  the dry run and 50 s in the apply at 10,000 hosts. The role stays included.
+- **Fixed earlier: two extra passes over `hostvars`** (the role's `__phone_buttons_hosts`, named in an `if`
+  that is false for the playbook, and the typo warning's own pass): the names are collected in the one pass.
+- **What remains**: the pass over `hostvars` itself is the floor's (a); the roll-out task runs the engine
+  within about 1.1x of the bare client while sharing the cores with the controller, which polls its worker
+  every millisecond; the role's own small tasks cost about 2 s.
 """
 
 
