@@ -1,6 +1,8 @@
 """The phone_buttons role against the simulator: outcomes, switches, errors and the requests sent."""
 
+import json
 import textwrap
+from urllib.parse import quote
 
 import pytest
 from rolekit import role_play
@@ -197,3 +199,31 @@ def test_a_users_file_that_is_not_a_list_of_users_is_refused(playbook, sim, tmp_
     assert run.rc != 0
     assert "users_file %s must hold a list of users (dictionaries)" % users_file in run.output
     assert sim.requests() == []
+
+
+def test_the_role_applies_its_saved_plan_not_its_users(playbook, sim, tmp_path):
+    """phone_buttons_plan: the dry run's report is applied as reviewed; the users and templates given to the apply
+    (here: another template for everyone) play no part, and the same plan twice writes nothing."""
+    report = tmp_path / "plan.json"
+    play = role_play(SEED_USERS, phone_buttons_vars={"reception_number": "1000"}, phone_buttons_report=str(report))
+    dry = playbook(play, check=True)
+    assert dry.rc == 0, dry.output
+    planned = {e["user"]: e["current"] for e in json.loads(report.read_text())["changes"]}
+    assert len(planned) == 4
+
+    sim.reset()
+    edited = role_play(SEED_USERS, phone_buttons_template="reception", phone_buttons_plan=str(report),
+                       phone_buttons_report=str(tmp_path / "applied.json"))
+    applied = playbook(edited)
+    assert applied.rc == 0, applied.output
+    assert sorted(e["user"] for e in applied.fact("phone_buttons_result")["results"] if e["changed"]) == sorted(planned)
+    written = [r["path"] for r in writes(sim.requests())]
+    assert len(written) == len(planned) and all(any("/%s/" % quote(u) in p for u in planned) for p in written), written
+    # The applied report keeps the template each user was planned with, not the apply's.
+    templates = {e["user"]: e["template"] for e in json.loads((tmp_path / "applied.json").read_text())["changes"]}
+    assert templates["foouser"] == "standard" and templates["alice@sip.example.com"] == "reception"
+
+    sim.reset()
+    twice = playbook(edited)
+    assert twice.rc == 0, twice.output
+    assert writes(sim.requests()) == []
