@@ -64,3 +64,16 @@ attributes:
     description: Supports being used with the C(async) keyword.
     support: none
 """
+
+    # The steps of the collection's playbooks: the playbook's own files (telephony.apio.attributes.playbook_step).
+    PLAYBOOK_STEP = r"""
+attributes:
+  check_mode:
+    description:
+      - Can run in check_mode and return changed status prediction without modifying target.
+      - The same in check mode - the files are the playbook's own (a dry run needs them too), never the platform.
+    support: full
+  diff_mode:
+    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
+    support: none
+"""

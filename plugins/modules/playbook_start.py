@@ -37,18 +37,9 @@ options:
     description: The saved plan to apply, a file or a directory. Empty - no saved plan.
     type: str
     default: ""
-attributes:
-  action:
-    description: Indicates this has a corresponding action plugin so some parts of the options can be executed on the controller.
-    support: full
-  check_mode:
-    description:
-      - Can run in check_mode and return changed status prediction without modifying target.
-      - The same in check mode - the files are the playbook's own (a dry run needs them too), never the platform.
-    support: full
-  diff_mode:
-    description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
-    support: none
+extends_documentation_fragment:
+  - telephony.apio.attributes.controller
+  - telephony.apio.attributes.playbook_step
 seealso:
   - module: telephony.apio.playbook_hosts
   - module: telephony.apio.playbook_finish
