@@ -39,9 +39,10 @@ class ActionModule(StepAction, ActionBase):
         markdown_limit=dict(type="int", default=GITHUB_COMMENT_LIMIT),
         hosts_dir=dict(type="str", default=""),
         fail_on_drift=dict(type="bool", default=False),
+        fail_on_unmanaged=dict(type="bool", default=False),
         drift_named=dict(type="int", default=10),
     )
-    PASSED_AS_IS = ("results", "drift")
+    PASSED_AS_IS = ("results", "drift", "unmanaged_recorded")
 
     def step(self, params, task_vars):
         try:
@@ -56,16 +57,25 @@ class ActionModule(StepAction, ActionBase):
             result.update(unmanaged_msg=unmanaged_message(params["title"], unmanaged),
                           unmanaged_failure=unmanaged_failure(params["title"], unmanaged))
         result["unmanaged"] = len(unmanaged)
+        facts = {}
+        if unmanaged and params["fail_on_unmanaged"]:
+            # Failed at the end of the run, on localhost (drift.yml), with the drift: site.yml checks every object first.
+            facts["apio_unmanaged"] = list(params.get("unmanaged_recorded") or []) + [result["unmanaged_failure"]]
         counts = params["counts"]
-        if counts is None:
-            return result  # the object's task gave no outcome: nothing to report
+        if counts is not None:
+            self.report(params, counts, unmanaged, facts)
+        if facts:
+            result["ansible_facts"] = facts
+        return result
+
+    def report(self, params, counts, unmanaged, facts):
+        """The plan reports, and the object's drift for drift.yml."""
         report = self.write_reports(params, counts, unmanaged) if params["plan_dir"] else None
         if params["fail_on_drift"] and int(counts.get("changed") or 0) > 0:
-            entry = drift_entry(params["name"], params["title"], self._task.check_mode, counts, params["drift_named"],
-                                report=report, results=params.get("results") or (), truncated=params["truncated"],
-                                plan_dir=params["plan_dir"])
-            result["ansible_facts"] = dict(apio_drift=list(params.get("drift") or []) + [entry])
-        return result
+            entry = drift_entry(params["name"], params["title"], bool(self._task.check_mode), counts,
+                                params["drift_named"], report=report, results=params.get("results") or (),
+                                truncated=params["truncated"], plan_dir=params["plan_dir"])
+            facts["apio_drift"] = list(params.get("drift") or []) + [entry]
 
     def write_reports(self, params, counts, unmanaged):
         """The report file the object's task wrote (or, for a run that stopped before its users were

@@ -23,6 +23,9 @@ description:
     the playbook C(telephony.apio.drift), as the fact C(apio_drift) (O(drift) with this object's entry added;
     run it with C(delegate_to=localhost) and C(delegate_facts=true)). Who differs comes from the report file
     when there is one, else from O(results).
+  - With O(fail_on_unmanaged) and hosts without desired state - records them for the playbook
+    C(telephony.apio.drift), which fails on them, as the fact C(apio_unmanaged) (O(unmanaged_recorded) with this
+    object's message added).
   - Removes the directory of M(telephony.apio.playbook_hosts) (O(hosts_dir)), after reading the hosts without
     desired state from it.
   - Writes in check mode too - a dry run's report is its point. Runs on the controller (an action plugin).
@@ -78,6 +81,14 @@ options:
     description: How many of the users that differ the drift names.
     type: int
     default: 10
+  fail_on_unmanaged:
+    description: Record the hosts without desired state for the playbook C(telephony.apio.drift), which fails on them.
+    type: bool
+    default: false
+  unmanaged_recorded:
+    description: The hosts without desired state recorded so far (the fact C(apio_unmanaged) of localhost), one message per object.
+    type: list
+    elements: str
 extends_documentation_fragment:
   - telephony.apio.attributes.controller
   - telephony.apio.attributes.playbook_step
@@ -118,10 +129,16 @@ unmanaged_failure:
   type: str
   sample: "7 hosts have no desired state for phone buttons in the inventory (apio_fail_on_unmanaged): alice, bob"
 ansible_facts:
-  description: C(apio_drift), the drift so far with this object's, when O(fail_on_drift) and users differ.
-  returned: when O(fail_on_drift) and users differ
+  description:
+    - C(apio_drift), the drift so far with this object's, when O(fail_on_drift) and users differ.
+    - C(apio_unmanaged), the messages so far with this object's, when O(fail_on_unmanaged) and hosts have no desired state.
+  returned: when there is drift or hosts without desired state to record
   type: dict
   contains:
+    apio_unmanaged:
+      description: One message per object, naming the hosts without desired state (as RV(unmanaged_failure)).
+      type: list
+      elements: str
     apio_drift:
       description: One entry per object - C(name), C(title), C(check_mode), C(changed), C(total), C(users) (named), C(not_named), C(truncated), C(report).
       type: list

@@ -135,3 +135,5 @@ def test_users_on_the_platform_but_not_in_git_are_listed_and_left_alone(platform
                      "-i", inventory, "--check", "-e", json.dumps({"apio_fail_on_unmanaged": True}))
     assert strict.rc != 0
     assert "7 hosts have no desired state for phone buttons in the inventory (apio_fail_on_unmanaged)" in strict.output
+    # At the end of the run, on localhost (drift.yml), not against one of the users' hosts.
+    assert "fatal: [localhost]: FAILED!" in strict.output, strict.output[-3000:]
