@@ -21,7 +21,7 @@ from ansible.module_utils.errors import UnsupportedError
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.telephony.apio.plugins.module_utils import plan_report
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html as render_html
+from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html import html as render_html
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 
 ARGUMENT_SPEC = dict(
