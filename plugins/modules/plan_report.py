@@ -140,4 +140,3 @@ markdown_chars:
   type: int
   sample: 4210
 """
-
