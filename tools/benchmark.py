@@ -251,10 +251,11 @@ def results_of(args, run_all, indent=1):
     path = Path(args.results)
     if args.report_only:
         return json.loads(path.read_text())
-    results = run_all(args)
+    # Paths of this checkout (a playbook's message, a log) are kept relative to it: the results are committed.
+    text = json.dumps(run_all(args), indent=indent).replace(str(REPO) + "/", "")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(results, indent=indent) + "\n")
-    return results
+    path.write_text(text + "\n")
+    return json.loads(text)
 
 
 def command_line(script, argv):

@@ -4,10 +4,11 @@
     python tools/template_pictures.py --check    exit 1 when a picture is missing, differs or is stale
 
 The templates are the role's ``phone_buttons_builtin_templates`` (roles/phone_buttons/vars/main.yml),
-drawn by the plan report's ``key_svg`` (plugins/module_utils/plan_report_html.py, loaded by path: no
-ansible needed). Each phone type's programmable keys and the key types whose label it ignores come from
-the simulator's seed (simulator/apio_sim/seed.yaml), read by the simulator's own loader, which fills in
-the defaults of docs/api.md, D3 (24 keys when a phone type names none).
+drawn by the plan report's ``key_svg`` (plugins/plugin_utils/plan_report_html.py with its template
+plan_report_keys.svg.j2, loaded by path: jinja2 needed, no ansible). Each phone type's programmable keys
+and the key types whose label it ignores come from the simulator's seed (simulator/apio_sim/seed.yaml),
+read by the simulator's own loader, which fills in the defaults of docs/api.md, D3 (24 keys when a phone
+type names none).
 """
 
 import argparse
@@ -21,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "roles" / "phone_buttons" / "vars" / "main.yml"
 SEED = ROOT / "simulator" / "apio_sim" / "seed.yaml"
 OUT = ROOT / "docs" / "images" / "templates"
-RENDERER = ROOT / "plugins" / "module_utils" / "plan_report_html.py"
+RENDERER = ROOT / "plugins" / "plugin_utils" / "plan_report_html.py"
 
 
 def load_renderer():

@@ -13,7 +13,7 @@ import os
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.telephony.apio.plugins.module_utils.plan_report import GITHUB_COMMENT_LIMIT
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_files import write_plan_report
+from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_files import write_plan_report
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 from ansible_collections.telephony.apio.plugins.plugin_utils.playbook_steps import (
     StepAction,

@@ -8,7 +8,7 @@ Users whose change is the same form one group: the same change lines once each u
 ``{assistant}``, on the same phone type. Groups are ordered by size, so that a roll-out of 10,000
 users that applies one template reads as a handful of groups.
 
-``build(report, title)`` gives the model that ``markdown()`` and plan_report_html.html() render;
+``build(report, title)`` gives the model that ``markdown()`` and plugin_utils/plan_report_html.html() render;
 ``merge(reports)`` makes one report of several (the slices of a sliced job). The Markdown always fits
 ``limit`` characters (a GitHub comment holds 65,536): failed and skipped users come first, then the
 largest groups, and a closing line says what was left out and where the full detail is.

@@ -83,8 +83,11 @@ attributes:
   diff_mode:
     description: Will return details on what has changed (or possibly needs changing in check_mode), when in diff mode.
     support: none
+extends_documentation_fragment:
+  - telephony.apio.attributes.controller
 notes:
-  - "Runs on the host where O(src) is, usually the controller (C(delegate_to: localhost))."
+  - "Runs on the controller (an action plugin): O(src), O(json), O(unmanaged_from), O(markdown) and O(html)
+    are paths on the controller, whatever host the task is for."
 seealso:
   - module: telephony.apio.apio_phone_buttons_rollout
 """
@@ -137,62 +140,3 @@ markdown_chars:
   type: int
   sample: 4210
 """
-
-import json
-import os
-
-from ansible.module_utils.basic import AnsibleModule
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report import GITHUB_COMMENT_LIMIT
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_files import write_plan_report
-
-
-def read_json(module, path, what):
-    try:
-        with open(path, encoding="utf-8") as stream:
-            return json.load(stream)
-    except (OSError, ValueError) as exc:
-        module.fail_json(msg="cannot read the %s %s: %s" % (what, path, exc))
-
-
-def read_report(module, path):
-    report = read_json(module, path, "report file")
-    if not isinstance(report, dict) or "counts" not in report:
-        module.fail_json(msg="%s is not the report file of a task that writes (no counts)" % path)
-    return report
-
-
-def read_unmanaged(module, path):
-    found = read_json(module, path, "hosts file")
-    if isinstance(found, dict):
-        found = found.get("unmanaged")
-    if not isinstance(found, list) or not all(isinstance(name, str) for name in found):
-        module.fail_json(msg="%s: expected a list of host names, or a mapping whose unmanaged is one" % path)
-    return found
-
-
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            src=dict(type="list", elements="path", required=True),
-            json=dict(type="path"),
-            unmanaged_from=dict(type="path"),
-            title=dict(type="str", required=True),
-            markdown=dict(type="path"),
-            markdown_limit=dict(type="int", default=GITHUB_COMMENT_LIMIT),
-            html=dict(type="path"),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    if not params["src"]:
-        module.fail_json(msg="src: give at least one report file")
-    reports = [read_report(module, path) for path in params["src"]]
-    unmanaged = read_unmanaged(module, params["unmanaged_from"]) if params["unmanaged_from"] else []
-    json_path = params["json"] or (params["src"][0] if len(reports) == 1 and unmanaged else None)
-    module.exit_json(**write_plan_report(
-        reports, params["title"], report_name=os.path.basename(json_path or params["src"][0]), json_path=json_path,
-        unmanaged=unmanaged, markdown_path=params["markdown"], markdown_limit=params["markdown_limit"],
-        html_path=params["html"], check_mode=module.check_mode))
-
-if __name__ == "__main__":
-    main()

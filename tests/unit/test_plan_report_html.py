@@ -1,5 +1,6 @@
-"""The HTML plan report (plugins/module_utils/plan_report_html.py): the key pictures, the page, and the
-page as a real browser (headless Chromium, tests/support/browser.py) renders it."""
+"""The HTML plan report (plugins/plugin_utils/plan_report_html.py and its Jinja2 templates): the key
+pictures, the page, and the page as a real browser (headless Chromium, tests/support/browser.py) renders
+it."""
 
 import os
 import re
@@ -8,8 +9,9 @@ from html.parser import HTMLParser
 
 import pytest
 
-from ansible_collections.telephony.apio.plugins.module_utils import plan_report, plan_report_html
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html, key_svg
+from ansible_collections.telephony.apio.plugins.module_utils import plan_report
+from ansible_collections.telephony.apio.plugins.plugin_utils import plan_report_html
+from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html import html, key_svg
 from support import browser
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -359,7 +361,7 @@ def test_each_group_shows_its_changes_users_and_keys_before_and_after(model):
     assert parsed.groups == ["group-1", "group-2", "group-3"]
     assert parsed.group_svgs == {"group-1": 2, "group-2": 2, "group-3": 2}
     assert "key 9 label &#39;Old reception&#39; -&gt; &#39;Reception&#39;" in page
-    assert "Xfer &lt;&amp;&quot;&gt;" in page and 'Xfer <&">' not in page
+    assert "Xfer &lt;&amp;&#34;&gt;" in page and 'Xfer <&">' not in page  # Jinja's autoescape: " is &#34;
     assert "user {user}: key 10 added BLF &#39;Assistant&#39; {assistant}" in page
     assert "user08@sip.example.com" in page
     # The Yealink keys: 16 managed, LINE's label ignored; the before/after pair lays out the same ids.

@@ -1,8 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) telephony.apio contributors
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The plan report's files (JSON, Markdown, HTML) from the report files of a run: what the module
-plan_report does, and the playbooks' report step (the action playbook_finish) too."""
+"""The plan report's files (JSON, Markdown, HTML) from the report files of a run, on the controller: what the
+action plan_report does, and the playbooks' report step (the action playbook_finish) too."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -12,7 +12,7 @@ import json
 import os
 
 from ansible_collections.telephony.apio.plugins.module_utils import plan_report
-from ansible_collections.telephony.apio.plugins.module_utils.plan_report_html import html as render_html
+from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html import html as render_html
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 
 
