@@ -9,14 +9,11 @@ measures the whole ansible-playbook run; this looks inside the task).
 The task arguments are those the role passes (the users through the role's own filter, the shipped
 templates); the action's argument validation and the engine run exactly as in the action plugin.
 
-The one benchmark that uses private names, since it repeats the body of the action's run() to time it
-phase by phase: of the action plugin apio_phone_buttons_rollout ``_Rollout`` (the resource class with
-ansible's filters), ``_ControllerModule`` (its stand-in for AnsibleModule) and ``_Done`` (how that
-stand-in exits); the engine's methods ``Engine._users``, ``Engine._each`` and ``Engine._exit``
-(overridden to time each phase); and ansible-core's ``ValidationResult._no_log_values``. A public way
-in (say, the action's run body as a function of the task arguments, and phase hooks of the engine)
-belongs to the engine's redesign (plugins/); until then a change there may break this script, not the
-collection.
+It repeats the body of the action's run() to time it phase by phase, with public names only: of the
+action plugin apio_phone_buttons_rollout ``Rollout`` (the resource class with ansible's filters) and
+``CheckedArgs`` (the task arguments validated, with their no_log values); of the engine (engine.py)
+``Engine`` and its phase methods ``users``, ``each`` and ``outcome`` (overridden to time each phase);
+the outcome's ``task_result``; and ansible-core's ``remove_values``.
 """
 
 from __future__ import annotations
@@ -63,37 +60,30 @@ def task_args(url, users, user_vars, parallel):
 def run_once(args_in, clock):
     """The action plugin's run() body, timed by phase."""
     from ansible.module_utils.basic import remove_values
-    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
     from ansible_collections.telephony.apio.plugins.action import apio_phone_buttons_rollout as action
-    from ansible_collections.telephony.apio.plugins.module_utils import reconcile
+    from ansible_collections.telephony.apio.plugins.module_utils import engine as engine_mod
+    from ansible_collections.telephony.apio.plugins.module_utils.run_watch import RunWatch
 
-    class Timed(reconcile.Engine):
-        def _users(self):
+    class Timed(engine_mod.Engine):
+        def users(self):
             with clock("validate users (engine)"):
-                return super()._users()
+                return super().users()
 
-        def _each(self, phase, work, users):
+        def each(self, phase, work, users, done=0, total=None):
             with clock("%s phase" % phase):
-                return super()._each(phase, work, users)
+                return super().each(phase, work, users, done=done, total=total)
 
-        def _exit(self, users):
+        def outcome(self, users):
             with clock("result (entries, fit_result)"):
-                return super()._exit(users)
+                return super().outcome(users)
 
     with clock("validate task args (action)"):
-        validator = ArgumentSpecValidator(reconcile.module_argument_spec(action._Rollout),
-                                          **reconcile.module_rules(action._Rollout))
-        checked = validator.validate(dict(args_in))
-    module = action._ControllerModule(checked.validated_parameters, False, False)
-    result = {}
-    try:
-        with clock("engine setup"):
-            engine = Timed(action._Rollout, module=module)
-        engine.run()
-    except action._Done as done:
-        result = done.result
+        checked = action.CheckedArgs(dict(args_in))
+    with clock("engine setup"):
+        engine = Timed(action.Rollout, checked.params, watch=RunWatch())
+    result = engine.run().task_result()
     with clock("remove_values (no_log masking)"):
-        result = remove_values(result, checked._no_log_values)
+        result = remove_values(result, checked.no_log_values)
     return result, engine.client.logins
 
 

@@ -24,13 +24,10 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 from ansible.utils.display import Display
 
+from ansible_collections.telephony.apio.plugins.module_utils import engine
 from ansible_collections.telephony.apio.plugins.module_utils.key_templates import HAS_JINJA2
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons_rollout import PhoneButtonsRollout
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import (
-    Engine,
-    module_argument_spec,
-    module_rules,
-)
+from ansible_collections.telephony.apio.plugins.module_utils.reconcile import module_argument_spec, module_rules
 from ansible_collections.telephony.apio.plugins.module_utils.run_watch import RunWatch
 
 display = Display()
@@ -72,34 +69,32 @@ def _ansible_filters():
     return found
 
 
-class _Rollout(PhoneButtonsRollout):
+class Rollout(PhoneButtonsRollout):
+    """The roll-out's resource, its templates with ansible.builtin's filters."""
     filters = _ansible_filters()
 
 
-class _Done(Exception):
-    def __init__(self, result):
-        super(_Done, self).__init__()
-        self.result = result
+class CheckedArgs:
+    """The task arguments checked against the roll-out's argument spec: ``params`` (validated),
+    ``errors`` (messages) and ``no_log_values`` (what the task result must not show)."""
+
+    def __init__(self, args):
+        checked = ArgumentSpecValidator(module_argument_spec(Rollout), **module_rules(Rollout)).validate(args)
+        self.params = checked.validated_parameters
+        self.errors = checked.error_messages
+        self.no_log_values = checked._no_log_values
 
 
-class _ControllerModule:
-    """What the engine uses of AnsibleModule, for a run inside this action plugin."""
+def progress_lines(prefix, check_mode):
+    """``progress(phase, done, total)`` for the engine: a line per report, e.g. "wrote 40 of 100 users
+    (wave 2 of 3)" for the phase "write wave 2 of 3"."""
+    verb = {"read": "read", "write": "would write" if check_mode else "wrote"}
 
-    def __init__(self, params, check_mode, diff):
-        self.params = params
-        self.check_mode = check_mode
-        self._diff = diff
-        self.warnings = []
-
-    def warn(self, warning):
-        self.warnings.append(warning)
-
-    def exit_json(self, **result):
-        raise _Done(result)
-
-    def fail_json(self, msg=None, **result):
-        result.update(failed=True, msg=msg)
-        raise _Done(result)
+    def progress(phase, done, total):
+        phase, unused_sep, wave = phase.partition(" ")
+        display.display("%s%s %d of %d users%s" % (prefix, verb.get(phase, phase), done, total,
+                                                   " (%s)" % wave if wave else ""))
+    return progress
 
 
 class ActionModule(ActionBase):
@@ -119,30 +114,15 @@ class ActionModule(ActionBase):
             except ValueError as exc:
                 result.update(failed=True, msg=str(exc))
                 return result
-        validator = ArgumentSpecValidator(module_argument_spec(_Rollout), **module_rules(_Rollout))
-        checked = validator.validate(args)
-        no_log_values = checked._no_log_values
-        if checked.error_messages:
-            result.update(failed=True, msg="; ".join(checked.error_messages))
-            return remove_values(result, no_log_values)
-        module = _ControllerModule(checked.validated_parameters, bool(self._task.check_mode),
-                                   bool(self._task.diff))
+        checked = CheckedArgs(args)
+        if checked.errors:
+            result.update(failed=True, msg="; ".join(checked.errors))
+            return remove_values(result, checked.no_log_values)
+        check_mode = bool(self._task.check_mode)
         prefix = "%s: " % (self._task.get_name() or "apio_phone_buttons_rollout")
-        verb = {"read": "read", "write": "would write" if module.check_mode else "wrote"}
-
-        def progress(phase, done, total):
-            # "write wave 2 of 3": "wrote 40 of 100 users (wave 2 of 3)"
-            phase, _sep, wave = phase.partition(" ")
-            display.display("%s%s %d of %d users%s" % (prefix, verb.get(phase, phase), done, total,
-                                                       " (%s)" % wave if wave else ""))
-
         # Stop means stop: this worker's parent (ansible-playbook) gone, or SIGINT/SIGTERM. The worker's own
         # handlers are put back after the run and given the signal then, once the report is written.
-        watch = RunWatch(hand_on=True)
-        try:
-            Engine(_Rollout, module=module, progress=progress, watch=watch).run()
-        except _Done as done:
-            result.update(done.result)
-        if module.warnings:
-            result["warnings"] = module.warnings
-        return remove_values(result, no_log_values)
+        done = engine.run(Rollout, checked.params, check_mode=check_mode, diff=bool(self._task.diff),
+                          progress=progress_lines(prefix, check_mode), watch=RunWatch(hand_on=True))
+        result.update(done.task_result())
+        return remove_values(result, checked.no_log_values)

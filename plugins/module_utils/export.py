@@ -40,7 +40,8 @@ except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
 
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.listing import for_each, group_names, list_users
+from ansible_collections.telephony.apio.plugins.module_utils.listing import group_names, list_users
+from ansible_collections.telephony.apio.plugins.module_utils.parallel import for_each
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons, differing_keys
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically

@@ -17,14 +17,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import threading
-from concurrent.futures import ThreadPoolExecutor, wait
-
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
+from ansible_collections.telephony.apio.plugins.module_utils.parallel import for_each
 
 USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
                ("phone_number", "phoneNumber"))
-PROGRESS_INTERVAL = 10.0  # seconds between two progress reports of the phone details
 
 
 class ListingError(Exception):
@@ -176,55 +173,8 @@ def phone_of(client, user, operator=None):
 
 def add_phone_details(client, users, parallel=8, operator=None, progress=None):
     """Set ``device_type`` and ``device_name`` of every user: one GET per user, ``parallel`` in flight on
-    the client's one session (see ``for_each``)."""
+    the client's one session (``parallel.for_each``: its progress protocol)."""
     def work(user):
         user["device_type"], user["device_name"] = phone_of(client, user, operator)
     for_each(users, work, parallel, progress)
     return users
-
-
-def for_each(items, work, parallel=8, progress=None):
-    """Call ``work(item)`` for every item, ``parallel`` at once. The first failure stops the others and is
-    raised once every worker has stopped.
-
-    ``progress(done, total)`` is called from the calling thread every PROGRESS_INTERVAL seconds while
-    the work runs, and once at the end.
-    """
-    total = len(items)
-    pending = iter(items)
-    lock = threading.Lock()
-    done = [0]
-    errors = []
-
-    def worker():
-        while True:
-            with lock:
-                if errors:
-                    return
-                item = next(pending, None)
-            if item is None:
-                return
-            try:
-                work(item)
-            # Any failure, as it is: the calling thread raises it once every worker has stopped.
-            except Exception as exc:  # pylint: disable=broad-except
-                with lock:
-                    errors.append(exc)
-                return
-            with lock:
-                done[0] += 1
-
-    if total:
-        workers = max(1, min(parallel, total))
-        # Each worker takes the next item when it is free: no future per item (100,000 users).
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            futures = [pool.submit(worker) for unused in range(workers)]
-            while wait(futures, timeout=PROGRESS_INTERVAL).not_done:
-                if progress is not None and not errors:
-                    progress(done[0], total)
-            for future in futures:
-                future.result()
-    if errors:
-        raise errors[0]
-    if progress is not None:
-        progress(total, total)

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource, Unexpected
+from ansible_collections.telephony.apio.plugins.module_utils.resource import InputError, Resource, Unexpected
 
 DEFAULT_MANAGED_KEYS = list(range(1, 25))
 KEY_FIELDS = ("id", "type", "label", "parameter")

@@ -26,7 +26,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.key_templates impor
     render_layout,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Skip, is_invalid
+from ansible_collections.telephony.apio.plugins.module_utils.resource import InputError, Skip, is_invalid
 
 
 class PhoneButtonsRollout(PhoneButtons):

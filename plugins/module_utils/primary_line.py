@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import Resource, Unexpected
+from ansible_collections.telephony.apio.plugins.module_utils.resource import Resource, Unexpected
 
 
 class PrimaryLine(Resource):

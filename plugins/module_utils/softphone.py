@@ -18,7 +18,7 @@ __metaclass__ = type
 
 from ansible_collections.telephony.apio.plugins.module_utils.apis import PORTAL
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.reconcile import InputError, Resource, Unexpected
+from ansible_collections.telephony.apio.plugins.module_utils.resource import InputError, Resource, Unexpected
 
 CLIENT_TYPES = ["desktop", "mobile", "webrtc", "crm"]
 

@@ -120,7 +120,7 @@ def test_extra_filters_are_usable():
 
 def test_the_action_plugin_renders_with_ansible_builtin_filters():
     action = pytest.importorskip("ansible_collections.telephony.apio.plugins.action.apio_phone_buttons_rollout")
-    renderer = Renderer(action._Rollout.filters)
+    renderer = Renderer(action.Rollout.filters)
     assert renderer.render("{{ phone_buttons_user.user | regex_replace('@.*$', '') }}", CONTEXT) == "alice"
     assert renderer.render("{{ [3, 1, 3] | unique | sort | join(',') }}", {}) == "1,3"
     assert renderer.render("{{ 'a b' | urlencode }}", {}) == "a%20b"

@@ -12,13 +12,11 @@ import os
 import pytest
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.telephony.apio.plugins.action.apio_phone_buttons_rollout import (
-    _ControllerModule,
-    _Done,
-    _Rollout,
+    Rollout,
 )
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons_rollout import PhoneButtonsRollout
+from ansible_collections.telephony.apio.plugins.module_utils import engine, run_watch
 from ansible_collections.telephony.apio.plugins.module_utils.reconcile import (
-    Engine,
     module_argument_spec,
     module_rules,
 )
@@ -95,12 +93,11 @@ def rollout(args, check=False, diff=False, resource=PhoneButtonsRollout):
     """What the action plugin returns for ``args`` (``failed`` set either way), as ActionModule.run does it."""
     checked = ArgumentSpecValidator(module_argument_spec(resource), **module_rules(resource)).validate(dict(args))
     assert not checked.error_messages, checked.error_messages
-    module = _ControllerModule(checked.validated_parameters, check, diff)
-    with pytest.raises(_Done) as done:
-        Engine(resource, module=module).run()
-    result = dict(done.value.result)
+    done = engine.run(resource, checked.validated_parameters, check_mode=check, diff=diff,
+                      watch=run_watch.RunWatch())
+    result = done.task_result()
     result.setdefault("failed", False)
-    assert module.warnings == []
+    assert done.warnings == []
     return result
 
 
@@ -211,7 +208,7 @@ def test_ansible_builtin_filters_in_the_action_plugins_resource(server, apio):
     templates = {"t": {HDV230: [{"id": 1, "type": "LINE", "label": "{{ phone_buttons_user.user | regex_replace('@.*', '') }}",
                                  "parameter": "{{ phone_buttons_user.user | hash('md5') | truncate(8, True, '') }}"}]}}
     result = rollout(dict(apio.args, templates=templates, template="t", tenant="foo", group="foogroup",
-                          user="alice@sip.example.com"), resource=_Rollout)
+                          user="alice@sip.example.com"), resource=Rollout)
     digest = hashlib.md5(b"alice@sip.example.com").hexdigest()[:8]
     assert result["current"]["buttons"] == [{"id": 1, "type": "LINE", "label": "alice", "parameter": digest}]
 

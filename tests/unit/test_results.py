@@ -41,7 +41,7 @@ def keys_of(user, label):
 
 
 def changed_entry(n, width=5):
-    """An entry as Engine._entry makes it for a changed user."""
+    """An entry as outcome.entry makes it for a changed user."""
     user = "user%0*d@sip.example.com" % (width, n)
     label = "user %s (foo/foogroup)" % user
     changes = ["key %d label 'old %d' -> 'new %d'" % (k, k, k) for k in range(1, 9)]
