@@ -129,6 +129,7 @@ class PhoneButtons(Resource):
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
     info_options = dict(APIO.identity_options, operator=dict(type="str"))
+    absent_status = 404  # of a read: the user has no phone linked to him (docs/api.md, 2.4)
 
     def normalise(self, answer):
         # A missing key list must not read as "no keys": the next write would clear the phone.

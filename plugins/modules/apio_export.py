@@ -232,17 +232,15 @@ def main():
         portal_users = []
         if portal_client is not None:
             portal_users = export.read_softphones(portal_client, params["portal_users"], params["parallel"])
-        files = export.inventory_files(users, phone_types, portal_users)
-        written, removed = export.write_files(params["dest"], files, module.check_mode)
+        inventory = export.Inventory(users, phone_types, portal_users)
+        written, removed = export.write_files(params["dest"], inventory.files, module.check_mode)
     except (ApiError, ListingError, export.ExportError) as exc:
         module.fail_json(msg="export: %s" % exc)
     except OSError as exc:
         module.fail_json(msg="export: cannot write below %s: %s" % (params["dest"], exc))
     module.exit_json(
         changed=bool(written or removed), users=len(users), portal_users=len(portal_users),
-        templates=sum(1 for path, text in files.items()
-                      if path.startswith("group_vars/") and "\nphone_buttons_template: " in text),
-        host_vars=sum(1 for path in files if path.startswith("host_vars/")),
+        templates=len(inventory.templates), host_vars=len(inventory.host_vars),
         written=written[:LISTED_FILES], removed=removed[:LISTED_FILES])
 
 
