@@ -17,7 +17,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
 
-USER_FIELDS = ("tenant", "group", "user", "operator", "template", "vars", "keys")
+ROLLOUT_USER_FIELDS = ("tenant", "group", "user", "operator", "template", "vars", "keys")
 BATCH_FIELDS = ("tenant", "group", "user", "operator", "template", "vars", "keys")
 
 
@@ -45,9 +45,9 @@ def phone_buttons_users(users, defaults=None, hosts=None, as_json=False, as_batc
         if not isinstance(user, dict):
             problems.append("users[%d]: expected a dictionary, got %r" % (position, user))
             continue
-        unknown = sorted(set(user) - set(USER_FIELDS))
+        unknown = sorted(set(user) - set(ROLLOUT_USER_FIELDS))
         if unknown:
-            problems.append("users[%d]: unknown fields %s (allowed: %s)" % (position, ", ".join(unknown), ", ".join(USER_FIELDS)))
+            problems.append("users[%d]: unknown fields %s (allowed: %s)" % (position, ", ".join(unknown), ", ".join(ROLLOUT_USER_FIELDS)))
             continue
         entry = {}
         for field in ("tenant", "group", "user", "operator", "template"):

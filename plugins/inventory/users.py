@@ -172,6 +172,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, C
 from ansible_collections.telephony.apio.plugins.module_utils.args import parallel_problems
 from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import (
+    ALL_USERS_GROUP,
     ListingError,
     add_phone_details,
     group_names,
@@ -185,7 +186,6 @@ if hasattr(ansible_template, "trust_as_template"):
 else:  # older: a value like "{{ lookup('pipe', ...) }}" in a user's name must never be run
     from ansible.utils.unsafe_proxy import wrap_var as _untrusted
 
-ALL_USERS = "apio_users"
 CONNECTION_OPTIONS = tuple(APIO.options)
 # Cached with the data: a cache written in another format is read again from the API.
 CACHE_FORMAT = 1
@@ -287,7 +287,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- the inventory ---------------------------------------------------------------------------
     def _populate(self, users):
         inventory = self.inventory
-        inventory.add_group(ALL_USERS)
+        inventory.add_group(ALL_USERS_GROUP)
         strict = self.get_option("strict")
         compose = self.get_option("compose")
         conditional_groups = self.get_option("groups")
@@ -303,7 +303,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 tenant_group = names.claim(tenant_name, "tenant '%s'" % user["tenant"])
                 group = names.claim(group_name, "tenant '%s', group '%s'" % where)
                 inventory.add_group(tenant_group)
-                inventory.add_child(ALL_USERS, tenant_group)
+                inventory.add_child(ALL_USERS_GROUP, tenant_group)
                 inventory.add_group(group)
                 inventory.add_child(tenant_group, group)
                 made[where] = group
@@ -328,7 +328,7 @@ class _GroupNames:
     def __init__(self, sanitise):
         self.sanitise = sanitise
         self.owners = {"all": "ansible's group of every host", "ungrouped": "ansible's group of ungrouped hosts",
-                       ALL_USERS: "the group of every user"}
+                       ALL_USERS_GROUP: "the group of every user"}
 
     def claim(self, raw, owner):
         name = self.sanitise(raw)

@@ -38,17 +38,21 @@ try:
 except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
     HAS_YAML = False
 
-from ansible_collections.telephony.apio.plugins.module_utils.listing import for_each, group_names, list_users, read_or_none
-from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons, differing_keys
+from ansible_collections.telephony.apio.plugins.module_utils.listing import (
+    ALL_USERS_GROUP,
+    for_each,
+    group_names,
+    list_users,
+    read_or_none,
+)
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import KEY_SETTINGS, PhoneButtons, differing_keys
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
 
 HEADER = "# Exported by telephony.apio.export"
 USER_ID = "{{ phone_buttons_user.user }}"
-ALL_USERS = "apio_users"
 PORTAL_USERS = "portal_users"
-KEY_FIELDS = ("type", "label", "parameter")
 
 
 class ExportError(Exception):
@@ -165,7 +169,7 @@ def _overrides(layout, keys):
         elif was is None:
             found.append(_layout_yaml([tuple(now.items())])[0])
         else:
-            fields = [("id", key_id)] + [(f, now.get(f, "")) for f in KEY_FIELDS if was.get(f, "") != now.get(f, "")]
+            fields = [("id", key_id)] + [(f, now.get(f, "")) for f in KEY_SETTINGS if was.get(f, "") != now.get(f, "")]
             found.append(_Flow((name, _Unsafe(value) if value == USER_ID else value) for name, value in fields))
     return found
 
@@ -280,10 +284,10 @@ def _portal_vars(portal_users):
 
 
 def _hosts(tree, portal):
-    """hosts.yml: ALL_USERS > tenant > group > users, and PORTAL_USERS."""
+    """hosts.yml: ALL_USERS_GROUP > tenant > group > users, and PORTAL_USERS."""
     hosts = {}
     if tree:
-        hosts[ALL_USERS] = {"children": dict(
+        hosts[ALL_USERS_GROUP] = {"children": dict(
             (tenant_name, {"children": dict((group_name, {"hosts": _Hosts((u["user"], None) for u in members)})
                                             for group_name, members in sorted(groups.items()))})
             for tenant_name, groups in sorted(tree.items()))}

@@ -24,8 +24,10 @@ from concurrent.futures import ThreadPoolExecutor, wait
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
 
-USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
-               ("phone_number", "phoneNumber"))
+ALL_USERS_GROUP = "apio_users"  # the inventory group of every listed user (the plugin's, the export's)
+# (field of a listed user, field of the listing's answer) beside the ids
+LISTED_USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
+                      ("phone_number", "phoneNumber"))
 PROGRESS_INTERVAL = 10.0  # seconds between two progress reports of the phone details
 
 
@@ -79,7 +81,7 @@ def list_group_users(client, tenant, group):
     users = []
     for item in _items(body, "users", "userId", what):
         user = dict(tenant=tenant, group=group, user=item["userId"])
-        for name, field in USER_FIELDS:
+        for name, field in LISTED_USER_FIELDS:
             user[name] = item.get(field)
         users.append(user)
     return users

@@ -23,7 +23,7 @@ import re
 from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
 
 GITHUB_COMMENT_LIMIT = 65536
-SHOWN_USERS = 5  # users named in each group
+MARKDOWN_SHOWN_USERS = 5  # users named in each group
 # Values shorter than this are not replaced by a placeholder: "1" or "on" would be found everywhere.
 SHORTEST_VALUE = 3
 
@@ -310,9 +310,9 @@ def _group_row(number, group):
     shown = [_cell(line) for line in lines[:MAX_LINES_PER_GROUP]]
     if len(lines) > MAX_LINES_PER_GROUP:
         shown.append("... %d more changes" % (len(lines) - MAX_LINES_PER_GROUP))
-    users = ", ".join(_cell(u) for u in group["users"][:SHOWN_USERS])
-    if group["count"] > SHOWN_USERS:
-        users += " and %s more" % format(group["count"] - SHOWN_USERS, ",")
+    users = ", ".join(_cell(u) for u in group["users"][:MARKDOWN_SHOWN_USERS])
+    if group["count"] > MARKDOWN_SHOWN_USERS:
+        users += " and %s more" % format(group["count"] - MARKDOWN_SHOWN_USERS, ",")
     kind = _cell(group["device_type"] or "-")
     if group["templates"]:
         kind += " (template %s)" % ", ".join(_cell(t) for t in group["templates"])

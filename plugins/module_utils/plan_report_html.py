@@ -9,7 +9,7 @@ phone's keys before and after, the changed keys marked), then the templates thos
 their phone types (the model holds only those: plan_report.used_templates). A phone type the run did not
 read is drawn with the keys there are and no count of programmable keys.
 The page has no script and loads nothing: its styles are inline, its pictures inline SVG, and its only
-links are relative ones to the ``detail`` files (the JSON report). It names at most ``SHOWN_USERS`` users
+links are relative ones to the ``detail`` files (the JSON report). It names at most ``HTML_SHOWN_USERS`` users
 per group, shows at most ``MAX_GROUPS`` groups and draws the keys of the ``MAX_PICTURED`` largest, so that
 10,000 users or 1,000 different changes stay a page of a few megabytes that a browser opens at once.
 
@@ -24,7 +24,7 @@ __metaclass__ = type
 import re
 from urllib.parse import quote
 
-SHOWN_USERS = 20  # user names per group
+HTML_SHOWN_USERS = 20  # user names per group
 SHOWN_FAILED = 10  # failed or skipped users shown before the rest fold away
 MAX_GROUPS = 200  # groups shown; the rest are counted
 MAX_PICTURED = 50  # groups shown with pictures of their keys (about 30 KB each)
@@ -416,7 +416,7 @@ def _group(model, number, group, pictured):
     if len(lines) > MAX_CHANGE_LINES:
         out.append('<li class="more">%s more changes</li>' % format(len(lines) - MAX_CHANGE_LINES, ","))
     out.append("</ul>")
-    users = [escape(u) for u in (group.get("users") or [])[:SHOWN_USERS]]
+    users = [escape(u) for u in (group.get("users") or [])[:HTML_SHOWN_USERS]]
     names = ", ".join(users)
     if count > len(users):
         names += " and %s more" % format(count - len(users), ",")
