@@ -47,7 +47,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.listing import (
 )
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import KEY_SETTINGS, PhoneButtons, differing_keys
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
+from ansible_collections.telephony.apio.plugins.module_utils.results import read_text, write_if_changed
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
 
 HEADER = "# Exported by telephony.apio.export"
@@ -307,16 +307,9 @@ def write_files(dest, files, check_mode=False):
     """Write ``files`` below ``dest`` where they differ, and remove the files of an earlier export that
     are no longer made (the export's own only: their first lines are its header). Returns the relative
     paths written and removed."""
-    written, removed = [], []
-    for path, text in sorted(files.items()):
-        full = os.path.join(dest, path)
-        if _read(full) == text:
-            continue
-        written.append(path)
-        if not check_mode:
-            if not os.path.isdir(os.path.dirname(full)):
-                os.makedirs(os.path.dirname(full))
-            write_atomically(full, lambda stream, text=text: stream.write(text), prefix=".export-")
+    written = [path for path, text in sorted(files.items())
+               if write_if_changed(os.path.join(dest, path), text, check_mode, prefix=".export-")]
+    removed = []
     for folder in ("group_vars", "host_vars"):
         full_folder = os.path.join(dest, folder)
         if not os.path.isdir(full_folder):
@@ -325,17 +318,9 @@ def write_files(dest, files, check_mode=False):
             path = "%s/%s" % (folder, name)
             if path in files or not name.endswith(".yml"):
                 continue
-            lines = (_read(os.path.join(full_folder, name)) or "").split("\n", 2)
+            lines = (read_text(os.path.join(full_folder, name)) or "").split("\n", 2)
             if len(lines) > 1 and lines[1].startswith(HEADER):
                 removed.append(path)
                 if not check_mode:
                     os.remove(os.path.join(full_folder, name))
     return written, removed
-
-
-def _read(path):
-    try:
-        with open(path, encoding="utf-8") as stream:
-            return stream.read()
-    except (OSError, UnicodeDecodeError):
-        return None

@@ -24,6 +24,8 @@ __metaclass__ = type
 import re
 from urllib.parse import quote
 
+from ansible_collections.telephony.apio.plugins.module_utils.results import plural as _plural
+
 HTML_SHOWN_USERS = 20  # user names per group
 SHOWN_FAILED = 10  # failed or skipped users shown before the rest fold away
 MAX_GROUPS = 200  # groups shown; the rest are counted
@@ -263,10 +265,6 @@ def _inline(svg):
 
 def _number(value):
     return format(value, ",") if isinstance(value, int) and not isinstance(value, bool) else escape(value)
-
-
-def _plural(count, word, plural=None):
-    return "%s %s" % (format(count, ","), word if count == 1 else (plural or word + "s"))
 
 
 def _link(name):
