@@ -194,5 +194,6 @@ def main():
         unmanaged=unmanaged, markdown_path=params["markdown"], markdown_limit=params["markdown_limit"],
         html_path=params["html"], check_mode=module.check_mode))
 
+
 if __name__ == "__main__":
     main()
