@@ -5,14 +5,14 @@
 
 The templates are the role's ``phone_buttons_builtin_templates`` (roles/phone_buttons/vars/main.yml),
 drawn by the plan report's ``key_svg`` (plugins/plugin_utils/plan_report_html.py with its template
-plan_report_keys.svg.j2, loaded by path: jinja2 needed, no ansible). Each phone type's programmable keys
+plan_report_keys.svg.j2, from the collection in place). Each phone type's programmable keys
 and the key types whose label it ignores come from the simulator's seed (simulator/apio_sim/seed.yaml),
 read by the simulator's own loader, which fills in the defaults of docs/api.md, D3 (24 keys when a phone
 type names none).
 """
 
 import argparse
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 
@@ -22,14 +22,14 @@ ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "roles" / "phone_buttons" / "vars" / "main.yml"
 SEED = ROOT / "simulator" / "apio_sim" / "seed.yaml"
 OUT = ROOT / "docs" / "images" / "templates"
-RENDERER = ROOT / "plugins" / "plugin_utils" / "plan_report_html.py"
 
 
 def load_renderer():
-    spec = importlib.util.spec_from_file_location("plan_report_html", RENDERER)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The plan report's renderer, imported from the collection in place (.build/collections)."""
+    collections = ROOT / ".build" / "collections"  # the link make setup makes (tools.inprocess.collection_in_place)
+    if str(collections) not in sys.path:
+        sys.path.append(str(collections))
+    return importlib.import_module("ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html")
 
 
 class _Loader(yaml.SafeLoader):

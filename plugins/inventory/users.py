@@ -166,13 +166,13 @@ import time
 from ansible import template as ansible_template
 from ansible.errors import AnsibleParserError
 from ansible.module_utils.basic import remove_values
-from ansible.module_utils.common.validation import check_required_one_of, check_required_together
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, INSECURE_WARNING
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, ConnectionProblem, connect
 from ansible_collections.telephony.apio.plugins.module_utils.args import parallel_problems
 from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import (
+    ALL_USERS_GROUP,
     ListingError,
     add_phone_details,
     group_names,
@@ -186,7 +186,6 @@ if hasattr(ansible_template, "trust_as_template"):
 else:  # older: a value like "{{ lookup('pipe', ...) }}" in a user's name must never be run
     from ansible.utils.unsafe_proxy import wrap_var as _untrusted
 
-ALL_USERS = "apio_users"
 CONNECTION_OPTIONS = tuple(APIO.options)
 # Cached with the data: a cache written in another format is read again from the API.
 CACHE_FORMAT = 1
@@ -209,6 +208,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         self._read_config_data(path)
         params = self._connection_params()
         self._secrets = set(v for v in (params["password"], params["token"]) if v)
+        client = self._connect(params)
         try:
             key = self._cache_key(path, params)
             use_cache = self.get_option("cache") and cache
@@ -224,7 +224,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 else:
                     update_cache = True
             if users is None:
-                users = self._fetch(params)
+                users = self._fetch(client, params)
             if update_cache:
                 self._cache[key] = {"format": CACHE_FORMAT, "users": users}
             started = time.monotonic()
@@ -233,29 +233,27 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         except (ApiError, ListingError) as exc:
             # from None: the original, unmasked, must not appear as the context of a -vvv traceback.
             raise AnsibleParserError(self._masked("%s: %s" % (self.NAME, exc))) from None
+        finally:
+            client.session.close()
 
     # -- options ---------------------------------------------------------------------------------
     def _connection_params(self):
-        """The connection options, checked as the modules check theirs (apis.APIO's rules)."""
+        """The connection options and ``parallel``, as the file and the environment give them."""
         params = dict((name, self.get_option(name)) for name in CONNECTION_OPTIONS)
         params["parallel"] = self.get_option("parallel")
-        rules = APIO.rules
-        given = dict((name, value) for name, value in params.items() if value not in (None, ""))
-        try:
-            check_required_together(rules["required_together"], given)
-            check_required_one_of(rules["required_one_of"], given)
-        except TypeError as exc:
-            raise AnsibleParserError("%s: %s (in the file, or APIO_TOKEN, or APIO_USERNAME with APIO_PASSWORD in "
-                                     "the environment)" % (self.NAME, exc)) from None
-        problems = APIO.problems(params) + parallel_problems(params)
+        return params
+
+    def _connect(self, params):
+        """The client, checked as the modules check theirs (``apis.connect``, with APIO's rules)."""
+        problems = parallel_problems(params)
         if problems:
-            raise AnsibleParserError(self._masked("%s: %s" % (self.NAME, "; ".join(problems)),
-                                                  (params["password"], params["token"])))
+            raise AnsibleParserError(self._masked("%s: %s" % (self.NAME, "; ".join(problems))))
         if not HAS_REQUESTS:
             raise AnsibleParserError("%s needs the Python library requests on the controller" % self.NAME)
-        if not params["validate_certs"]:
-            self.display.warning("%s: %s" % (self.NAME, INSECURE_WARNING))
-        return params
+        try:
+            return connect(APIO, params, lambda text: self.display.warning("%s: %s" % (self.NAME, text)))
+        except ConnectionProblem as exc:
+            raise AnsibleParserError(self._masked("%s: %s" % (self.NAME, exc))) from None
 
     def _cache_key(self, path, params):
         """The standard key of the file, and a digest of what chooses the data: never a secret."""
@@ -265,26 +263,21 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         digest = hashlib.sha256(json.dumps(chosen).encode("utf-8")).hexdigest()[:16]
         return "%s_%s" % (self.get_cache_key(path), digest)
 
-    def _masked(self, text, secrets=None):
+    def _masked(self, text):
         """``text`` with every secret of the connection replaced, as a module's no_log values are."""
-        secrets = set(v for v in secrets if v) if secrets is not None else self._secrets
-        return remove_values(text, secrets) if secrets else text
+        return remove_values(text, self._secrets) if self._secrets else text
 
     # -- the API ---------------------------------------------------------------------------------
-    def _fetch(self, params):
+    def _fetch(self, client, params):
         started = time.monotonic()
-        client = APIO.client(params)
-        try:
-            users = list_users(client, self.get_option("tenants"), self.get_option("apio_groups"))
-            self.display.v("%s: listed %d users from %s in %.1f s"
-                           % (self.NAME, len(users), params["url"], time.monotonic() - started))
-            if self.get_option("phone_details"):
-                started = time.monotonic()
-                add_phone_details(client, users, params["parallel"], self.get_option("operator"), self._progress)
-                self.display.v("%s: read the phones of %d users in %.1f s"
-                               % (self.NAME, len(users), time.monotonic() - started))
-        finally:
-            client.session.close()
+        users = list_users(client, self.get_option("tenants"), self.get_option("apio_groups"))
+        self.display.v("%s: listed %d users from %s in %.1f s"
+                       % (self.NAME, len(users), params["url"], time.monotonic() - started))
+        if self.get_option("phone_details"):
+            started = time.monotonic()
+            add_phone_details(client, users, params["parallel"], self.get_option("operator"), self._progress)
+            self.display.v("%s: read the phones of %d users in %.1f s"
+                           % (self.NAME, len(users), time.monotonic() - started))
         return users
 
     def _progress(self, done, total):
@@ -294,7 +287,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
     # -- the inventory ---------------------------------------------------------------------------
     def _populate(self, users):
         inventory = self.inventory
-        inventory.add_group(ALL_USERS)
+        inventory.add_group(ALL_USERS_GROUP)
         strict = self.get_option("strict")
         compose = self.get_option("compose")
         conditional_groups = self.get_option("groups")
@@ -310,7 +303,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
                 tenant_group = names.claim(tenant_name, "tenant '%s'" % user["tenant"])
                 group = names.claim(group_name, "tenant '%s', group '%s'" % where)
                 inventory.add_group(tenant_group)
-                inventory.add_child(ALL_USERS, tenant_group)
+                inventory.add_child(ALL_USERS_GROUP, tenant_group)
                 inventory.add_group(group)
                 inventory.add_child(tenant_group, group)
                 made[where] = group
@@ -335,7 +328,7 @@ class _GroupNames:
     def __init__(self, sanitise):
         self.sanitise = sanitise
         self.owners = {"all": "ansible's group of every host", "ungrouped": "ansible's group of ungrouped hosts",
-                       ALL_USERS: "the group of every user"}
+                       ALL_USERS_GROUP: "the group of every user"}
 
     def claim(self, raw, owner):
         name = self.sanitise(raw)

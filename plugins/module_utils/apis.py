@@ -9,6 +9,11 @@ fragments telephony.apio.connection and telephony.apio.connection.portal), the r
 authentication options, the option that holds its URL, the options that name one of its users (doc
 fragments telephony.apio.target and telephony.apio.target.portal) and how messages name that user, the
 route below one user, and how to build its client from validated parameters.
+
+``connect(api, params, warn)`` is the one way from connection options to a client: the API's own
+checks (its required options, the rules between its authentication options, its URL, timeout and
+retries), its own environment variables for an option not given (the TLS ones included:
+``APIO_PORTAL_VALIDATE_CERTS`` for the portal, ``APIO_VALIDATE_CERTS`` for APIO), and its warnings.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,6 +23,7 @@ __metaclass__ = type
 import copy
 
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApioClient, PortalClient
 
@@ -43,6 +49,34 @@ def _env_name(option):
     return "environment %s" % fallback[1][0] if fallback[1] else "no environment variable"
 
 
+class ConnectionProblem(Exception):
+    """Connection options that make no client (a required one missing, a bad URL), in words."""
+
+
+def connect(api, params, warn):
+    """The client of ``api`` from its connection options in ``params``.
+
+    An option of the API that ``params`` lacks or gives as None takes its environment variable, else
+    its default, as a module's would; ``params`` may hold other options (only ``parallel`` is used: one
+    connection per request in flight). The API's own rules apply (``rules``, ``problems``): a failure
+    raises ``ConnectionProblem`` with the first one in words. Its warnings (TLS verification off) go
+    through ``warn(text)``.
+    """
+    given = dict((name, params[name]) for name in api.own_options if params.get(name) is not None)
+    given.update((name, params[name]) for name in _tls_and_retry_options("") if params.get(name) is not None)
+    result = ArgumentSpecValidator(api.options, **api.rules).validate(given)
+    if result.error_messages:
+        raise ConnectionProblem("%s (%s)" % (result.error_messages[0], api.where_to_set()))
+    settings = result.validated_parameters
+    problems = api.problems(settings)
+    if problems:
+        raise ConnectionProblem("; ".join(problems))
+    if not settings["validate_certs"]:
+        warn(api.insecure_warning)
+    settings["parallel"] = params.get("parallel")
+    return api.client(settings)
+
+
 class Api:
     """One API: what a ``Resource`` names as its ``api``. Subclasses fill in the class attributes and
     the two methods at the end; ``APIO`` and ``PORTAL`` are their one object each.
@@ -56,6 +90,7 @@ class Api:
     identity_options = {}  # the options that name one user of the API
     identity = ()  # the identity options in the order that results list them
     credentials = ()  # the ways to log in: groups of own options given together
+    insecure_warning = INSECURE_WARNING  # what ``connect`` warns of when validate_certs is off
 
     @property
     def options(self):
@@ -92,6 +127,12 @@ class Api:
         for group in self.credentials:
             ways.append(" and ".join("%s (%s)" % (name, _env_name(self.own_options[name])) for name in group))
         return "%s: nothing was read or written; check %s" % (exc, ", or ".join(ways))
+
+    def where_to_set(self):
+        """Where the connection options come from, in words: the URL's and the credentials' variables."""
+        ways = ", or ".join(" with ".join(self.own_options[name]["fallback"][1][0] for name in group)
+                            for group in self.credentials)
+        return "or in the environment: %s; %s" % (self.own_options[self.url_option]["fallback"][1][0], ways)
 
     def label(self, params):
         """How messages name the user that ``params`` names."""
@@ -147,6 +188,7 @@ class _Portal(Api):
     env_prefix = "APIO_PORTAL_"
     rules = dict(required_together=[("client_id", "client_secret")], required_one_of=[("portal_token", "client_id")])
     credentials = (("client_id", "client_secret"), ("portal_token",))
+    insecure_warning = "Enterprise Portal: " + INSECURE_WARNING
     identity_options = dict(
         customer=dict(type="str", required=True),
         user=dict(type="str", required=True),

@@ -3,11 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The platform as a GitOps inventory (the layout of examples/gitops): the export's reading and writing.
 
-``read_platform`` lists the users (``listing``) and reads each user's phone buttons and primary line
-port through the resources the modules use (``PhoneButtons``, ``PrimaryLine``), and each given portal
+``read_platform`` lists the users (``listing``) and reads each user's objects through the resources the
+modules use, those named in ``APIO_OBJECTS`` (``PhoneButtons``, ``PrimaryLine``), and each given portal
 user's softphones (``Softphone``), in parallel on one session per API.
 
-``inventory_files`` turns what was read into files, relative path to text:
+``Inventory`` (``inventory_files`` for its files alone) turns what was read into files, relative path to text:
 
 - ``hosts.yml``: ``apio_users`` > tenant > tenant_group > users, and ``portal_users``;
 - ``group_vars/all.yml``: the key templates, one per inventory group named after it, holding that
@@ -38,20 +38,21 @@ try:
 except ImportError:  # pragma: no cover - PyYAML comes with ansible-core
     HAS_YAML = False
 
-from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
-from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
-from ansible_collections.telephony.apio.plugins.module_utils.listing import group_names, list_users
+from ansible_collections.telephony.apio.plugins.module_utils.listing import (
+    ALL_USERS_GROUP,
+    group_names,
+    list_users,
+    read_or_none,
+)
 from ansible_collections.telephony.apio.plugins.module_utils.parallel import for_each
-from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons, differing_keys
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import KEY_SETTINGS, PhoneButtons, differing_keys
 from ansible_collections.telephony.apio.plugins.module_utils.primary_line import PrimaryLine
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
+from ansible_collections.telephony.apio.plugins.module_utils.results import read_text, write_if_changed
 from ansible_collections.telephony.apio.plugins.module_utils.softphone import Softphone
 
 HEADER = "# Exported by telephony.apio.export"
 USER_ID = "{{ phone_buttons_user.user }}"
-ALL_USERS = "apio_users"
 PORTAL_USERS = "portal_users"
-KEY_FIELDS = ("type", "label", "parameter")
 
 
 class ExportError(Exception):
@@ -59,34 +60,34 @@ class ExportError(Exception):
 
 
 # -- reading ------------------------------------------------------------------------------------
+# What the export reads of each listed APIO user, in order, through the resources the modules use
+# (``read_or_none`` with the resource's ``absent_status``): each sets the fields of its ``info`` on the
+# user, None when the user has none. Both are objects of the user's phone: without a phone (the
+# first's 404) the others are not read.
+APIO_OBJECTS = ((PhoneButtons, ("device_type", "device_name", "buttons")), (PrimaryLine, ("primary",)))
+
+
 def read_platform(apio_client, tenants=None, groups=None, operator=None, parallel=8, progress=None):
-    """The users of the chosen tenants and groups (``listing.list_users``), each with ``device_type``,
-    ``buttons`` (the keys, None without a phone) and ``primary`` (None when the phone has no primary
-    line port setting or there is no phone); and the phone types seen, by name, with ``has_keys``."""
+    """The users of the chosen tenants and groups (``listing.list_users``), each with the fields of
+    ``APIO_OBJECTS``: ``device_type``, ``device_name``, ``buttons`` (the keys, None without a phone) and
+    ``primary`` (None when the phone has no primary line port setting or there is no phone); and the
+    phone types seen, by name, with ``has_keys``."""
     users = list_users(apio_client, tenants, groups)
-    buttons = PhoneButtons(apio_client)
-    primary_line = PrimaryLine(apio_client)
+    resources = [(resource_cls(apio_client), fields) for resource_cls, fields in APIO_OBJECTS]
+    phone = resources[0][0]
 
     def read(user):
         params = dict(tenant=user["tenant"], group=user["group"], user=user["user"], operator=operator)
-        try:
-            state = buttons.read(params)
-        except ApiError as exc:
-            if exc.status != 404:  # the user was just listed: a 404 is "no phone linked to him"
-                raise _named(exc, APIO.label(user))
-            user.update(device_type=None, buttons=None, primary=None)
-            return
-        user.update(device_type=state["device_type"], buttons=state["keys"])
-        buttons.phone_type(state["device_type"])  # read once per phone type, cached
-        try:
-            user["primary"] = primary_line.read(params)["primary"]
-        except ApiError as exc:
-            if exc.status != 400:  # 400: the phone has no primary line setting (docs/api.md, 2.3)
-                raise _named(exc, APIO.label(user))
-            user["primary"] = None
+        for position, (resource, fields) in enumerate(resources):
+            state = read_or_none(resource, params, resource.absent_status)
+            if state is None and position == 0:  # no phone: none of its objects
+                user.update(dict.fromkeys(field for unused, more in resources for field in more))
+                return
+            user.update(resource.info(state) if state is not None else dict.fromkeys(fields))
+        phone.phone_type(user["device_type"])  # read once per phone type, cached
 
     for_each(users, read, parallel, progress)
-    phone_types = dict((name, phone_type.has_keys) for name, phone_type in buttons.loaded("phone_type").items())
+    phone_types = dict((name, phone_type.has_keys) for name, phone_type in phone.loaded("phone_type").items())
     return users, phone_types
 
 
@@ -96,18 +97,10 @@ def read_softphones(portal_client, portal_users, parallel=8):
     found = [dict(user) for user in portal_users]
 
     def read(user):
-        try:
-            user["devices"] = softphone.read(user)["devices"]
-        except ApiError as exc:
-            raise _named(exc, PORTAL.label(user))
+        user.update(softphone.info(read_or_none(softphone, user)))
 
     for_each(found, read, parallel)
     return found
-
-
-def _named(exc, label):
-    """The same failure, with the user it happened to before the API's message."""
-    return ApiError("%s: %s" % (label, exc.message), status=exc.status, method=exc.method, what=exc.what)
 
 
 # -- the files ----------------------------------------------------------------------------------
@@ -176,7 +169,7 @@ def _overrides(layout, keys):
         elif was is None:
             found.append(_layout_yaml([tuple(now.items())])[0])
         else:
-            fields = [("id", key_id)] + [(f, now.get(f, "")) for f in KEY_FIELDS if was.get(f, "") != now.get(f, "")]
+            fields = [("id", key_id)] + [(f, now.get(f, "")) for f in KEY_SETTINGS if was.get(f, "") != now.get(f, "")]
             found.append(_Flow((name, _Unsafe(value) if value == USER_ID else value) for name, value in fields))
     return found
 
@@ -188,48 +181,95 @@ def _most_common(values):
 
 def inventory_files(users, phone_types, portal_users=()):
     """The files of the export, relative path to text (see the module docstring)."""
-    files = {}
+    return Inventory(users, phone_types, portal_users).files
+
+
+class Inventory:
+    """The export of what was read: ``files`` (relative path to text), and what they hold, by name:
+    ``templates`` (group name to its layouts per phone type) and ``host_vars`` (host to its own vars)."""
+
+    def __init__(self, users, phone_types, portal_users=()):
+        self.files = {}
+        self.templates = {}
+        self.host_vars = {}
+        tree = _by_group(users)
+        for tenant_name, groups in sorted(tree.items()):
+            self._add(tenant_name, {"apio_tenant": groups[next(iter(groups))][0]["tenant"]}, HEADER)
+            for group_name, members in sorted(groups.items()):
+                self._add_group(group_name, members, phone_types)
+        portal = _portal_vars(portal_users)
+        for name, own in portal.items():
+            self.host_vars.setdefault(name, {}).update(own)
+        self._check_names()
+        self.files["hosts.yml"] = _yaml("%s: one host per user, grouped by tenant and group." % HEADER,
+                                        _hosts(tree, portal))
+        self.files["group_vars/all.yml"] = _yaml(
+            "%s: users are not machines (nothing runs on them); each group's key layouts, per phone type." % HEADER,
+            _all_vars(self.templates))
+        for name, own in sorted(self.host_vars.items()):
+            self.files["host_vars/%s.yml" % name] = _yaml("%s: what differs from the user's groups." % HEADER, own)
+
+    def _add(self, group_name, group_vars, comment):
+        self.files["group_vars/%s.yml" % group_name] = _yaml(comment, group_vars)
+
+    def _add_group(self, group_name, members, phone_types):
+        """The group's vars (its template, its most common primary line) and its users' own vars."""
+        group_vars = {"apio_group": members[0]["group"]}
+        with_keys = [u for u in members if u["buttons"] is not None and phone_types.get(u["device_type"])]
+        layouts = _common_layouts(with_keys)
+        if layouts:
+            self.templates[group_name] = dict((t, _layout_yaml(layout)) for t, layout in sorted(layouts.items()))
+            group_vars["phone_buttons_template"] = group_name
+        settings = [u["primary"] for u in members if u["primary"] is not None]
+        if settings:
+            group_vars["apio_primary_line"] = _most_common(settings)
+        self._add(group_name, group_vars,
+                  "%s: what the users of %s/%s share." % (HEADER, members[0]["tenant"], members[0]["group"]))
+        for user in members:
+            own = _own_vars(user, layouts if user in with_keys else {}, group_vars)
+            if own:
+                self.host_vars[user["user"]] = own
+
+    def _check_names(self):
+        made = set(os.path.splitext(os.path.basename(path))[0] for path in self.files if path.startswith("group_vars/"))
+        clash = sorted(set(self.host_vars) & made)
+        if clash:
+            raise ExportError("user ids %s are also group names: rename one" % ", ".join(clash))
+
+
+def _by_group(users):
+    """{tenant group name: {group name: [users]}}, in the order read."""
     tree = {}
-    host_vars = {}
-    templates = {}
     for user in users:
         tenant_name, group_name = group_names(user["tenant"], user["group"])
         tree.setdefault(tenant_name, {}).setdefault(group_name, []).append(user)
-    for tenant_name, groups in sorted(tree.items()):
-        files["group_vars/%s.yml" % tenant_name] = _yaml(HEADER, {"apio_tenant": groups[next(iter(groups))][0]["tenant"]})
-        for group_name, members in sorted(groups.items()):
-            group_vars = {"apio_group": members[0]["group"]}
-            layouts = {}
-            with_keys = [u for u in members if u["buttons"] is not None and phone_types.get(u["device_type"])]
-            for device_type in sorted(set(u["device_type"] for u in with_keys)):
-                layouts[device_type] = _most_common(
-                    tuple(_generalised(k, u["user"]) for k in u["buttons"]) for u in with_keys
-                    if u["device_type"] == device_type)
-            if layouts:
-                templates[group_name] = dict((t, _layout_yaml(layout)) for t, layout in sorted(layouts.items()))
-                group_vars["phone_buttons_template"] = group_name
-            settings = [u["primary"] for u in members if u["primary"] is not None]
-            if settings:
-                group_vars["apio_primary_line"] = _most_common(settings)
-            files["group_vars/%s.yml" % group_name] = _yaml(
-                "%s: what the users of %s/%s share." % (HEADER, members[0]["tenant"], members[0]["group"]), group_vars)
-            for user in members:
-                own = {}
-                if user in with_keys:
-                    overrides = _overrides(layouts[user["device_type"]],
-                                           [_generalised(k, user["user"]) for k in user["buttons"]])
-                    if overrides:
-                        own["phone_buttons_keys"] = overrides
-                if "apio_primary_line" in group_vars and user["primary"] != group_vars["apio_primary_line"]:
-                    own["apio_primary_line"] = user["primary"]
-                if own:
-                    host_vars[user["user"]] = own
-    hosts = {}
-    if tree:
-        hosts[ALL_USERS] = {"children": dict(
-            (tenant_name, {"children": dict((group_name, {"hosts": _Hosts((u["user"], None) for u in members)})
-                                            for group_name, members in sorted(groups.items()))})
-            for tenant_name, groups in sorted(tree.items()))}
+    return tree
+
+
+def _common_layouts(with_keys):
+    """{phone type: the most common layout (generalised) of the users with that phone type}."""
+    layouts = {}
+    for device_type in sorted(set(u["device_type"] for u in with_keys)):
+        layouts[device_type] = _most_common(
+            tuple(_generalised(k, u["user"]) for k in u["buttons"]) for u in with_keys
+            if u["device_type"] == device_type)
+    return layouts
+
+
+def _own_vars(user, layouts, group_vars):
+    """What differs between one user and its group: key overrides, its primary line."""
+    own = {}
+    if user["device_type"] in layouts:
+        overrides = _overrides(layouts[user["device_type"]], [_generalised(k, user["user"]) for k in user["buttons"]])
+        if overrides:
+            own["phone_buttons_keys"] = overrides
+    if "apio_primary_line" in group_vars and user["primary"] != group_vars["apio_primary_line"]:
+        own["apio_primary_line"] = user["primary"]
+    return own
+
+
+def _portal_vars(portal_users):
+    """{portal user id: its host vars}; a user id given twice is an error (one id, one host)."""
     portal = {}
     for user in sorted(portal_users, key=lambda u: (u["user"], u["customer"])):
         if user["user"] in portal:
@@ -240,39 +280,36 @@ def inventory_files(users, phone_types, portal_users=()):
             own["apio_portal_account"] = user["account"]
         own["apio_softphones"] = [_Flow([("device", d["device"]), ("client_type", d["client_type"])])
                                   for d in user["devices"] if d["client_type"]]
-        host_vars.setdefault(user["user"], {}).update(own)
+    return portal
+
+
+def _hosts(tree, portal):
+    """hosts.yml: ALL_USERS_GROUP > tenant > group > users, and PORTAL_USERS."""
+    hosts = {}
+    if tree:
+        hosts[ALL_USERS_GROUP] = {"children": dict(
+            (tenant_name, {"children": dict((group_name, {"hosts": _Hosts((u["user"], None) for u in members)})
+                                            for group_name, members in sorted(groups.items()))})
+            for tenant_name, groups in sorted(tree.items()))}
     if portal:
         hosts[PORTAL_USERS] = {"hosts": _Hosts((name, None) for name in sorted(portal))}
-    groups_made = set(os.path.splitext(os.path.basename(path))[0] for path in files if path.startswith("group_vars/"))
-    clash = sorted(set(host_vars) & groups_made)
-    if clash:
-        raise ExportError("user ids %s are also group names: rename one" % ", ".join(clash))
-    files["hosts.yml"] = _yaml("%s: one host per user, grouped by tenant and group." % HEADER, hosts)
+    return hosts
+
+
+def _all_vars(templates):
     all_vars = {"ansible_connection": "local", "ansible_python_interpreter": "{{ ansible_playbook_python }}"}
     if templates:
         all_vars["phone_buttons_templates"] = dict(sorted(templates.items()))
-    files["group_vars/all.yml"] = _yaml(
-        "%s: users are not machines (nothing runs on them); each group's key layouts, per phone type." % HEADER,
-        all_vars)
-    for name, own in sorted(host_vars.items()):
-        files["host_vars/%s.yml" % name] = _yaml("%s: what differs from the user's groups." % HEADER, own)
-    return files
+    return all_vars
 
 
 def write_files(dest, files, check_mode=False):
     """Write ``files`` below ``dest`` where they differ, and remove the files of an earlier export that
     are no longer made (the export's own only: their first lines are its header). Returns the relative
     paths written and removed."""
-    written, removed = [], []
-    for path, text in sorted(files.items()):
-        full = os.path.join(dest, path)
-        if _read(full) == text:
-            continue
-        written.append(path)
-        if not check_mode:
-            if not os.path.isdir(os.path.dirname(full)):
-                os.makedirs(os.path.dirname(full))
-            write_atomically(full, lambda stream, text=text: stream.write(text), prefix=".export-")
+    written = [path for path, text in sorted(files.items())
+               if write_if_changed(os.path.join(dest, path), text, check_mode, prefix=".export-")]
+    removed = []
     for folder in ("group_vars", "host_vars"):
         full_folder = os.path.join(dest, folder)
         if not os.path.isdir(full_folder):
@@ -281,17 +318,9 @@ def write_files(dest, files, check_mode=False):
             path = "%s/%s" % (folder, name)
             if path in files or not name.endswith(".yml"):
                 continue
-            lines = (_read(os.path.join(full_folder, name)) or "").split("\n", 2)
+            lines = (read_text(os.path.join(full_folder, name)) or "").split("\n", 2)
             if len(lines) > 1 and lines[1].startswith(HEADER):
                 removed.append(path)
                 if not check_mode:
                     os.remove(os.path.join(full_folder, name))
     return written, removed
-
-
-def _read(path):
-    try:
-        with open(path, encoding="utf-8") as stream:
-            return stream.read()
-    except (OSError, UnicodeDecodeError):
-        return None

@@ -27,7 +27,8 @@ try:
 except ImportError:  # pragma: no cover - jinja2 comes with ansible-core on the controller
     HAS_JINJA2 = False
 
-KEY_FIELDS = ("type", "label", "parameter")
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import KEY_SETTINGS
+
 JINJA_MARKS = ("{{", "{%", "{#")
 
 
@@ -75,7 +76,7 @@ def parse_layout(keys, where, overrides=False):
     if not isinstance(keys, list):
         raise TemplateProblem("%s: expected a list of keys, got %r" % (where, keys))
     found = {}
-    allowed = set(KEY_FIELDS) | set(("id", "when", "state") if overrides else ("id", "when"))
+    allowed = set(KEY_SETTINGS) | set(("id", "when", "state") if overrides else ("id", "when"))
     for key in keys:
         if not isinstance(key, dict) or "id" not in key:
             raise TemplateProblem("%s: a key needs an id (got %r)" % (where, key))
@@ -90,7 +91,7 @@ def parse_layout(keys, where, overrides=False):
             raise TemplateProblem("%s: key %d has unknown fields %s" % (where, key_id, ", ".join(sorted(unknown))))
         if key.get("state", "present") not in ("present", "absent"):
             raise TemplateProblem("%s: key %d state must be present or absent" % (where, key_id))
-        found[key_id] = dict((f, key[f]) for f in KEY_FIELDS + ("when", "state") if key.get(f) is not None)
+        found[key_id] = dict((f, key[f]) for f in KEY_SETTINGS + ("when", "state") if key.get(f) is not None)
     return found
 
 
@@ -136,7 +137,7 @@ def _render_key(renderer, key_id, key, context):
         except Exception as exc:  # noqa: BLE001 - see above
             raise TemplateProblem("key %d when: %s" % (key_id, exc))
     rendered = {"id": key_id}
-    for field in KEY_FIELDS:
+    for field in KEY_SETTINGS:
         try:
             rendered[field] = renderer.render(key.get(field, ""), context)
         except Exception as exc:  # noqa: BLE001 - see above

@@ -4,8 +4,9 @@
 """The users of the platform, through the listing routes (docs/api.md, 2.6 Listing): tenants, then
 their groups, then the groups' users; optionally each user's phone type and device name (2.4).
 
-Used by the inventory plugin ``telephony.apio.users``; the HTTP, authentication, retries and error
-messages are the client's (``client.py``). A user is one record (a dict) with ``tenant``, ``group``,
+Used by the inventory plugin ``telephony.apio.users``, the export and the roll-out (a group's users);
+a user's objects are read through the resources the modules use (``read_or_none``). The HTTP,
+authentication, retries and error messages are the client's (``client.py``). A user is one record (a dict) with ``tenant``, ``group``,
 ``user``, ``first_name``, ``last_name``, ``extension`` and ``phone_number``, and after
 ``add_phone_details`` also ``device_type`` and ``device_name`` (None for a user without a phone).
 
@@ -19,9 +20,16 @@ __metaclass__ = type
 
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.parallel import for_each
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
 
-USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
-               ("phone_number", "phoneNumber"))
+ALL_USERS_GROUP = "apio_users"  # the inventory group of every listed user (the plugin's, the export's)
+# (field of a listed user, field of the listing's answer) beside the ids
+LISTED_USER_FIELDS = (("first_name", "firstName"), ("last_name", "lastName"), ("extension", "extension"),
+                      ("phone_number", "phoneNumber"))
+
+
+class UnexpectedListing(ApiError):
+    """A listing answer not of its route's shape (docs/api.md, 2.6): no list, an element without an id."""
 
 
 class ListingError(Exception):
@@ -42,10 +50,10 @@ def _items(body, field, id_field, what):
     """The list ``field`` of an answer, each element a dict with a non-empty string ``id_field``."""
     items = body.get(field) if isinstance(body, dict) else None
     if not isinstance(items, list):
-        raise ApiError.unexpected("no '%s' list" % field, body, method="GET", what=what)
+        raise UnexpectedListing.unexpected("no '%s' list" % field, body, method="GET", what=what)
     for item in items:
         if not (isinstance(item, dict) and isinstance(item.get(id_field), str) and item[id_field]):
-            raise ApiError.unexpected("an element without '%s'" % id_field, item, method="GET", what=what)
+            raise UnexpectedListing.unexpected("an element without '%s'" % id_field, item, method="GET", what=what)
     return items
 
 
@@ -70,7 +78,7 @@ def list_group_users(client, tenant, group):
     users = []
     for item in _items(body, "users", "userId", what):
         user = dict(tenant=tenant, group=group, user=item["userId"])
-        for name, field in USER_FIELDS:
+        for name, field in LISTED_USER_FIELDS:
             user[name] = item.get(field)
         users.append(user)
     return users
@@ -153,28 +161,27 @@ def check_unique(users):
                            % ("; ".join(lines), "; and %d more" % more if more else ""))
 
 
-def phone_of(client, user, operator=None):
-    """(device type, device name) of the user's main phone, or (None, None) when the phone buttons route
-    answers 404: the user, just listed, has no phone."""
-    what = "phone buttons of user '%s' (%s)" % (user["user"], place(user["tenant"], user["group"]))
-    url = client.user_url(user["tenant"], user["group"], user["user"], "access_device", "phone_buttons",
-                          operator=operator)
+def read_or_none(resource, params, absent_status=None):
+    """The state of ``resource`` (``resource.read``) for the user that ``params`` names, or None when
+    the read answers ``absent_status``: the user, just listed, has none (a 404 of the phone buttons: no
+    phone). Any other failure names the user before the API's message."""
     try:
-        body = client.request("GET", url, what)
+        return resource.read(params)
     except ApiError as exc:
-        if exc.status == 404:
-            return None, None
-        raise
-    if not (isinstance(body, dict) and isinstance(body.get("deviceType"), str) and body["deviceType"]):
-        raise ApiError.unexpected("no deviceType (phone type)", body, method="GET", what=what)
-    name = body.get("deviceName")
-    return body["deviceType"], name if isinstance(name, str) else None
+        if absent_status is not None and exc.status == absent_status:
+            return None
+        raise ApiError("%s: %s" % (resource.label(params), exc.message), status=exc.status, method=exc.method,
+                       what=exc.what)
 
 
 def add_phone_details(client, users, parallel=8, operator=None, progress=None):
-    """Set ``device_type`` and ``device_name`` of every user: one GET per user, ``parallel`` in flight on
-    the client's one session (``parallel.for_each``: its progress protocol)."""
+    """Set ``device_type`` and ``device_name`` of every user (None for a user without a phone): one GET
+    of the phone buttons per user (``PhoneButtons.read``), ``parallel`` in flight on the client's one
+    session (``parallel.for_each``: its progress protocol)."""
+    phone = PhoneButtons(client)
+
     def work(user):
-        user["device_type"], user["device_name"] = phone_of(client, user, operator)
+        state = read_or_none(phone, dict(user, operator=operator), PhoneButtons.absent_status)
+        user["device_type"], user["device_name"] = (state["device_type"], state["device_name"]) if state else (None, None)
     for_each(users, work, parallel, progress)
     return users

@@ -15,7 +15,7 @@ __metaclass__ = type
 
 from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
 from ansible_collections.telephony.apio.plugins.module_utils.resource import sanitise
-from ansible_collections.telephony.apio.plugins.module_utils.results import fit_result, write_report
+from ansible_collections.telephony.apio.plugins.module_utils.results import fit_result, users_that_differ, write_report
 
 
 class Outcome:
@@ -198,7 +198,7 @@ def _batch_message(users, counts, params, halted):
             head = "nothing was written: %d of %d users not valid" % (len(invalid), counts["total"])
             blocked = sum(1 for u in users if u.blocked)
             if blocked:
-                head += ", %s held back" % _users_that_differ(blocked)
+                head += ", %s held back" % users_that_differ(blocked)
         else:
             head = "%d of %d users failed (%d changed, %d unchanged)" % (
                 counts["failed"], counts["total"], counts["changed"], counts["unchanged"])
@@ -252,10 +252,6 @@ def info(resource, users, is_batch, params, warnings=()):
 
 
 # -- words -----------------------------------------------------------------------------------------
-
-def _users_that_differ(count):
-    return "1 user that differs" if count == 1 else "%d users that differ" % count
-
 
 def _waves_in_words(sizes):
     if len(sizes) == 1:

@@ -17,7 +17,8 @@ from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO
 from ansible_collections.telephony.apio.plugins.module_utils.resource import InputError, Resource, Unexpected
 
 DEFAULT_MANAGED_KEYS = list(range(1, 25))
-KEY_FIELDS = ("id", "type", "label", "parameter")
+KEY_SETTINGS = ("type", "label", "parameter")  # what a key sets, beside its id
+KEY_FIELDS = ("id",) + KEY_SETTINGS  # a key as the API has it
 
 KEY_OPTIONS = dict(
     id=dict(type="int", required=True),
@@ -129,6 +130,7 @@ class PhoneButtons(Resource):
         state=dict(type="str", default="present", choices=["present", "absent"]),
     )
     info_options = dict(APIO.identity_options, operator=dict(type="str"))
+    absent_status = 404  # of a read: the user has no phone linked to him (docs/api.md, 2.4)
 
     def normalise(self, answer):
         # A missing key list must not read as "no keys": the next write would clear the phone.
@@ -206,7 +208,7 @@ class PhoneButtons(Resource):
                 found.append("key %d removed (was %s)" % (key_id, describe_key(was)))
             else:
                 found.append("key %d %s" % (key_id, ", ".join(
-                    "%s '%s' -> '%s'" % (f, was[f], now[f]) for f in ("type", "label", "parameter") if was[f] != now[f])))
+                    "%s '%s' -> '%s'" % (f, was[f], now[f]) for f in KEY_SETTINGS if was[f] != now[f])))
         return found
 
     def report_details(self):

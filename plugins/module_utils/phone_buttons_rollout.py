@@ -25,6 +25,7 @@ from ansible_collections.telephony.apio.plugins.module_utils.key_templates impor
     layout_of,
     render_layout,
 )
+from ansible_collections.telephony.apio.plugins.module_utils.listing import UnexpectedListing, list_group_users
 from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import PhoneButtons
 from ansible_collections.telephony.apio.plugins.module_utils.resource import InputError, Skip, is_invalid
 
@@ -66,8 +67,8 @@ class PhoneButtonsRollout(PhoneButtons):
             try:
                 listed = params["user"] in self._users_of(params["tenant"], params["group"])
             except ApiError as listing_error:
-                if is_invalid(listing_error):
-                    raise exc  # the group cannot be listed (unknown, refused): the user is unknown
+                if is_invalid(listing_error) or isinstance(listing_error, UnexpectedListing):
+                    raise exc  # the group cannot be listed (unknown, refused, malformed): the user is unknown
                 raise listing_error  # a passing failure: this user fails, the others go on
             if listed:
                 raise self._missing("has no phone", "no_phone", template=params["template"], device_type=None)
@@ -75,10 +76,7 @@ class PhoneButtonsRollout(PhoneButtons):
 
     def _users_of(self, tenant, group):
         def load():
-            body = self.client.request("GET", self.client.url("tenants", tenant, "groups", group, "users"),
-                                       "users of group %s" % group)
-            users = body.get("users") if isinstance(body, dict) else None
-            return frozenset(u.get("userId") for u in users or [] if isinstance(u, dict))
+            return frozenset(u["user"] for u in list_group_users(self.client, tenant, group))
         return self.cached(("users", tenant, group), load)
 
     def report_fields(self, params):

@@ -21,9 +21,11 @@ __metaclass__ = type
 import re
 
 from ansible_collections.telephony.apio.plugins.module_utils import saved_plan
+from ansible_collections.telephony.apio.plugins.module_utils.results import plural as _plural
+from ansible_collections.telephony.apio.plugins.module_utils.results import users_that_differ
 
 GITHUB_COMMENT_LIMIT = 65536
-SHOWN_USERS = 5  # users named in each group
+MARKDOWN_SHOWN_USERS = 5  # users named in each group
 # Values shorter than this are not replaced by a placeholder: "1" or "on" would be found everywhere.
 SHORTEST_VALUE = 3
 
@@ -203,9 +205,8 @@ def headline(model):
 def status(model):
     """The sentence under the headline: whether anything was written, and why users were held back."""
     held = model["not_written"]
-    because = ("%s that %s %s held back (not written) because of the failed users below." % (
-        _plural(held, "user"), "differs" if held == 1 else "differ",
-        "would be" if model["check_mode"] else ("was" if held == 1 else "were"))) if held else ""
+    because = ("%s %s held back (not written) because of the failed users below." % (
+        users_that_differ(held), "would be" if model["check_mode"] else ("was" if held == 1 else "were"))) if held else ""
     if model["check_mode"]:
         return " ".join(t for t in ("Dry run (check mode): nothing was written.", because) if t)
     if held:
@@ -223,10 +224,6 @@ def changes_title(model):
     if held:
         return "Changes: %s (%s held back, not written)" % (users, format(held, ","))
     return "Changes: %s" % users
-
-
-def _plural(count, word, plural=None):
-    return "%s %s" % (format(count, ","), word if count == 1 else (plural or word + "s"))
 
 
 def _cell(text):
@@ -310,9 +307,9 @@ def _group_row(number, group):
     shown = [_cell(line) for line in lines[:MAX_LINES_PER_GROUP]]
     if len(lines) > MAX_LINES_PER_GROUP:
         shown.append("... %d more changes" % (len(lines) - MAX_LINES_PER_GROUP))
-    users = ", ".join(_cell(u) for u in group["users"][:SHOWN_USERS])
-    if group["count"] > SHOWN_USERS:
-        users += " and %s more" % format(group["count"] - SHOWN_USERS, ",")
+    users = ", ".join(_cell(u) for u in group["users"][:MARKDOWN_SHOWN_USERS])
+    if group["count"] > MARKDOWN_SHOWN_USERS:
+        users += " and %s more" % format(group["count"] - MARKDOWN_SHOWN_USERS, ",")
     kind = _cell(group["device_type"] or "-")
     if group["templates"]:
         kind += " (template %s)" % ", ".join(_cell(t) for t in group["templates"])

@@ -16,6 +16,7 @@ class PrimaryLine(Resource):
     plan_object = "primary_line"
     path = ("access_device", "primary_line_port")
     options = dict(APIO.identity_options, primary=dict(type="bool", required=True))
+    absent_status = 400  # of a read: the phone has no primary line port setting (docs/api.md, 2.3)
 
     def normalise(self, answer):
         if not isinstance(answer, dict) or not isinstance(answer.get("primaryLinePort"), bool):

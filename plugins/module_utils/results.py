@@ -132,6 +132,25 @@ def write_atomically(path, write, prefix=".report-"):
         raise
 
 
+def read_text(path):
+    """The text of the file ``path``, or None when it cannot be read as UTF-8 text (missing, ...)."""
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return stream.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_if_changed(path, text, check_mode=False, prefix=".report-"):
+    """Write ``text`` to ``path`` (``write_atomically``) unless it holds that already; whether it
+    changed. In check mode, only whether it would."""
+    if read_text(path) == text:
+        return False
+    if not check_mode:
+        write_atomically(path, lambda stream: stream.write(text), prefix=prefix)
+    return True
+
+
 def write_report(path, report):
     """Write ``report`` as JSON to ``path``, atomically: keys sorted, each element of a top-level list
     on a line of its own, so that two reports compare line by line and a large one stays readable."""
@@ -159,3 +178,14 @@ def remove_report(path):
     path = os.path.abspath(os.path.expanduser(path))
     if os.path.exists(path):
         os.unlink(path)
+
+
+# -- wording of the results and reports ------------------------------------------------------------
+def plural(count, word, plural_word=None):
+    """A count and its noun: "1 user", "1,234 users"."""
+    return "%s %s" % (format(count, ","), word if count == 1 else (plural_word or word + "s"))
+
+
+def users_that_differ(count):
+    """ "1 user that differs", "3 users that differ": the users held back by another's failure."""
+    return "%s that %s" % (plural(count, "user"), "differs" if count == 1 else "differ")

@@ -121,6 +121,10 @@ attributes:
 notes:
   - Runs where O(dest) is, usually the controller (the playbook runs it on V(localhost)).
   - An export replaces C(group_vars/all.yml); export one platform (or one set of tenants) per directory.
+  - O(validate_certs), O(ca_path), O(timeout) and O(retries) are APIO's. The portal's are read from the
+    environment only, as the portal modules read theirs when not given - E(APIO_PORTAL_VALIDATE_CERTS),
+    E(APIO_PORTAL_CA_PATH), E(APIO_PORTAL_TIMEOUT), E(APIO_PORTAL_RETRIES) - because the module cannot
+    have two options of the same name. With either one's certificate verification off, the task warns.
 seealso:
   - module: telephony.apio.apio_phone_buttons_info
   - module: telephony.apio.apio_primary_line_info
@@ -173,20 +177,22 @@ removed:
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
 from ansible_collections.telephony.apio.plugins.module_utils import export
-from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL, ConnectionProblem, connect
 from ansible_collections.telephony.apio.plugins.module_utils.args import DEFAULT_PARALLEL, parallel_problems
 from ansible_collections.telephony.apio.plugins.module_utils.client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ApiError
 from ansible_collections.telephony.apio.plugins.module_utils.listing import ListingError
 
 # Only the written and removed paths are listed in full; more than this many are cut (AWX's event size).
 LISTED_FILES = 1000
+# The portal's options that the module has; the others would clash with APIO's (validate_certs, ...).
+PORTAL_OPTIONS = ("portal_url", "portal_token", "client_id", "client_secret")
 
 
 def main():
     spec = APIO.options
     portal = PORTAL.options
     portal["portal_url"]["required"] = False  # only with portal_users
-    spec.update((name, portal[name]) for name in ("portal_url", "portal_token", "client_id", "client_secret"))
+    spec.update((name, portal[name]) for name in PORTAL_OPTIONS)
     spec.update(
         dest=dict(type="path", required=True),
         tenants=dict(type="list", elements="str", default=[]),
@@ -206,31 +212,35 @@ def main():
     problems = parallel_problems(params)
     if problems:
         module.fail_json(msg=problems[0])
-    if params["portal_users"] and not params["portal_url"]:
-        module.fail_json(msg="portal_users needs the portal connection: portal_url (or APIO_PORTAL_URL) and its credentials")
-    if params["portal_users"] and not (params["portal_token"] or (params["client_id"] and params["client_secret"])):
-        module.fail_json(msg="portal_users needs portal_token, or client_id and client_secret")
+    try:
+        apio_client = connect(APIO, params, module.warn)
+    except ConnectionProblem as exc:
+        module.fail_json(msg=str(exc))
+    portal_client = None
+    if params["portal_users"]:
+        # The portal's own options: its TLS and retry options are those of its environment (APIO_PORTAL_*),
+        # as the task's validate_certs, ca_path, timeout and retries are APIO's.
+        try:
+            portal_params = dict((name, params[name]) for name in PORTAL_OPTIONS + ("parallel",))
+            portal_client = connect(PORTAL, portal_params, module.warn)
+        except ConnectionProblem as exc:
+            module.fail_json(msg="portal_users needs the portal connection: %s" % exc)
 
     try:
         users, phone_types = export.read_platform(
-            APIO.client(params), params["tenants"], params["groups"], params["operator"],
-            params["parallel"])
+            apio_client, params["tenants"], params["groups"], params["operator"], params["parallel"])
         portal_users = []
-        if params["portal_users"]:
-            portal_params = dict(params, refresh_token=None, token_url=None)
-            portal_users = export.read_softphones(PORTAL.client(portal_params),
-                                                  params["portal_users"], params["parallel"])
-        files = export.inventory_files(users, phone_types, portal_users)
-        written, removed = export.write_files(params["dest"], files, module.check_mode)
+        if portal_client is not None:
+            portal_users = export.read_softphones(portal_client, params["portal_users"], params["parallel"])
+        inventory = export.Inventory(users, phone_types, portal_users)
+        written, removed = export.write_files(params["dest"], inventory.files, module.check_mode)
     except (ApiError, ListingError, export.ExportError) as exc:
         module.fail_json(msg="export: %s" % exc)
     except OSError as exc:
         module.fail_json(msg="export: cannot write below %s: %s" % (params["dest"], exc))
     module.exit_json(
         changed=bool(written or removed), users=len(users), portal_users=len(portal_users),
-        templates=sum(1 for path, text in files.items()
-                      if path.startswith("group_vars/") and "\nphone_buttons_template: " in text),
-        host_vars=sum(1 for path in files if path.startswith("host_vars/")),
+        templates=len(inventory.templates), host_vars=len(inventory.host_vars),
         written=written[:LISTED_FILES], removed=removed[:LISTED_FILES])
 
 

@@ -13,20 +13,10 @@ import os
 
 from ansible_collections.telephony.apio.plugins.module_utils import plan_report
 from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html import html as render_html
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
+from ansible_collections.telephony.apio.plugins.module_utils.results import write_if_changed
 
 
-def write_if_changed(path, text, check_mode=False):
-    """Write ``text`` to ``path`` (atomically) unless it holds that already; whether it changed."""
-    try:
-        with open(path, encoding="utf-8") as stream:
-            if stream.read() == text:
-                return False
-    except FileNotFoundError:
-        pass
-    if not check_mode:
-        write_atomically(path, lambda stream: stream.write(text), prefix=".plan-report-")
-    return True
+TEMPORARY_PREFIX = ".plan-report-"  # of a file being written (results.write_if_changed)
 
 
 def write_plan_report(reports, title, report_name, json_path=None, unmanaged=(), markdown_path=None,
@@ -43,12 +33,12 @@ def write_plan_report(reports, title, report_name, json_path=None, unmanaged=(),
                   unmanaged=len(model["unmanaged"]))
     if json_path:
         text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-        result["changed"] |= write_if_changed(json_path, text, check_mode)
+        result["changed"] |= write_if_changed(json_path, text, check_mode, TEMPORARY_PREFIX)
     if markdown_path:
         detail = [report_name] + ([os.path.basename(html_path)] if html_path else [])
         text, left_out = plan_report.markdown(model, markdown_limit, detail)
         result.update(markdown_chars=len(text), groups_left_out=left_out)
-        result["changed"] |= write_if_changed(markdown_path, text, check_mode)
+        result["changed"] |= write_if_changed(markdown_path, text, check_mode, TEMPORARY_PREFIX)
     if html_path:
-        result["changed"] |= write_if_changed(html_path, render_html(model, [report_name]), check_mode)
+        result["changed"] |= write_if_changed(html_path, render_html(model, [report_name]), check_mode, TEMPORARY_PREFIX)
     return result

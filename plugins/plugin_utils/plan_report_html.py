@@ -9,7 +9,7 @@ phone's keys before and after, the changed keys marked), then the templates thos
 their phone types (the model holds only those: plan_report.used_templates). A phone type the run did not
 read is drawn with the keys there are and no count of programmable keys.
 The page has no script and loads nothing: its styles are inline, its pictures inline SVG, and its only
-links are relative ones to the ``detail`` files (the JSON report). It names at most ``SHOWN_USERS`` users
+links are relative ones to the ``detail`` files (the JSON report). It names at most ``HTML_SHOWN_USERS`` users
 per group, shows at most ``MAX_GROUPS`` groups and draws the keys of the ``MAX_PICTURED`` largest, so that
 10,000 users or 1,000 different changes stay a page of a few megabytes that a browser opens at once.
 
@@ -35,7 +35,9 @@ from urllib.parse import quote
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-SHOWN_USERS = 20  # user names per group
+from ansible_collections.telephony.apio.plugins.module_utils.results import plural as _plural
+
+HTML_SHOWN_USERS = 20  # user names per group
 SHOWN_FAILED = 10  # failed or skipped users shown before the rest fold away
 MAX_GROUPS = 200  # groups shown; the rest are counted
 MAX_PICTURED = 50  # groups shown with pictures of their keys (about 30 KB each)
@@ -240,10 +242,6 @@ def _number(value):
     return format(value, ",") if isinstance(value, int) and not isinstance(value, bool) else value
 
 
-def _plural(count, word, plural=None):
-    return "%s %s" % (format(count, ","), word if count == 1 else (plural or word + "s"))
-
-
 def _link(name):
     """A detail file: ``href``, its relative link, when ``name`` is a relative path; else None (named only)."""
     text = _text(name)
@@ -311,7 +309,7 @@ def _group(model, number, group, pictured):
     device_type = group.get("device_type")
     count = group.get("count", 0)
     lines = group.get("changes") or []
-    users = (group.get("users") or [])[:SHOWN_USERS]
+    users = (group.get("users") or [])[:HTML_SHOWN_USERS]
     shown = dict(number=number, count=count, users_count=_plural(count, "user"), device_type=device_type,
                  templates=group.get("templates") or [], changes=lines[:MAX_CHANGE_LINES],
                  more_changes=format(len(lines) - MAX_CHANGE_LINES, ",") if len(lines) > MAX_CHANGE_LINES else None,

@@ -13,6 +13,7 @@ from ansible_collections.telephony.apio.plugins.modules import (
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from ansible_collections.telephony.apio.plugins.module_utils.phone_buttons import KEY_FIELDS
 from support.playbook import ADMIN, PORTAL_CLIENT
 from tools.simlog import writes
 
@@ -21,7 +22,6 @@ from .common import CUSTOMER, FOOUSER
 SETTINGS = settings(max_examples=80, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 ROUTE = "/access_device/phone_buttons/"
-KEY_FIELDS = ("id", "type", "label", "parameter")
 
 # Three seed users, one per phone type: 1..24 keys, 1..16 keys with labels ignored on LINE, 1..12 keys.
 USERS = ["foouser", "alice@sip.example.com", "bob+1@sip.example.com"]

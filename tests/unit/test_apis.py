@@ -1,7 +1,7 @@
 """The two APIs (apis.py): each one's connection options, checks, client, user label and user route."""
 
 import pytest
-from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL
+from ansible_collections.telephony.apio.plugins.module_utils.apis import APIO, PORTAL, ConnectionProblem, connect
 from ansible_collections.telephony.apio.plugins.module_utils.client import ApioClient, PortalClient
 from ansible_collections.telephony.apio.plugins.modules import apio_primary_line, apio_softphone_info
 
@@ -118,3 +118,36 @@ def test_portal_options_from_the_environment(server, portal, run_module, monkeyp
     result = run_module(apio_softphone_info.main, {"customer": CUSTOMER, "user": "jdoe"})
     assert result["devices"] == [{"device": "dev-1", "name": "Desk phone", "client_type": None}]
     assert server.sent() == [("GET", DEVICES)]  # the ready token is used, no token request
+
+
+# -- connect ---------------------------------------------------------------------------------------
+
+def test_connect_takes_the_api_own_environment_and_warns(monkeypatch):
+    """An option not given is the API's own environment variable: the portal's TLS options are its own."""
+    monkeypatch.setenv("APIO_PORTAL_VALIDATE_CERTS", "false")
+    monkeypatch.setenv("APIO_VALIDATE_CERTS", "true")
+    warned = []
+    portal = connect(PORTAL, dict(portal_url="https://portal", portal_token="t", validate_certs=None), warned.append)
+    apio = connect(APIO, dict(url="https://apio", token="t"), warned.append)
+    try:
+        assert (portal.session.verify, apio.session.verify) == (False, True)
+        assert warned == ["Enterprise Portal: TLS certificate verification is off (validate_certs=false): use this "
+                          "only for a test system"]
+    finally:
+        portal.session.close()
+        apio.session.close()
+
+
+@pytest.mark.parametrize("api, params, message", [
+    (APIO, dict(url="https://apio", username="admin"), "parameters are required together: username, password "
+     "(or in the environment: APIO_URL; APIO_USERNAME with APIO_PASSWORD, or APIO_TOKEN)"),
+    (PORTAL, dict(portal_token="t"), "missing required arguments: portal_url (or in the environment: "
+     "APIO_PORTAL_URL; APIO_PORTAL_CLIENT_ID with APIO_PORTAL_CLIENT_SECRET, or APIO_PORTAL_TOKEN)"),
+    (PORTAL, dict(portal_url="portal", portal_token="t"), "portal_url must be an http:// or https:// URL, got 'portal'"),
+])
+def test_connect_applies_the_api_rules(api, params, message, monkeypatch):
+    for name in ("APIO_URL", "APIO_TOKEN", "APIO_USERNAME", "APIO_PASSWORD", "APIO_PORTAL_URL"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(ConnectionProblem) as failed:
+        connect(api, params, pytest.fail)
+    assert str(failed.value) == message

@@ -343,8 +343,9 @@ def test_a_failed_phone_read_fails_the_source_naming_the_user(inventory, platfor
         403, {"errors": [{"message": "permission denied"}]})
     with pytest.raises(AnsibleParserError) as failed:
         inventory(phone_details=True)
-    assert str(failed.value) == ("telephony.apio.users: GET phone buttons of user 'foouser' (tenant 'foo', group "
-                                 "'foogroup') failed: HTTP 403: permission denied")
+    # Read as the export reads it (listing.read_or_none), named as the export names it.
+    assert str(failed.value) == ("telephony.apio.users: GET phone buttons failed: HTTP 403: user foouser (foo/foogroup): "
+                                 "permission denied")
 
 
 # -- filters -----------------------------------------------------------------------------------------------

@@ -394,7 +394,7 @@ def test_ten_thousand_users_in_five_groups_name_twenty_users_each():
     page = html(model, ("plan.json",))
     assert len(page) < 300000
     assert read(page).group_svgs == dict(("group-%d" % n, 2) for n in range(1, 6))
-    assert page.count("@sip.example.com") == 5 * plan_report_html.SHOWN_USERS
+    assert page.count("@sip.example.com") == 5 * plan_report_html.HTML_SHOWN_USERS
     assert page.count(" and 1,980 more</p>") == 5
 
 
