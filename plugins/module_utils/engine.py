@@ -38,9 +38,9 @@ from ansible.module_utils.basic import missing_required_lib
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.module_utils.errors import UnsupportedError
 
+from ansible_collections.telephony.apio.plugins.module_utils import apis
 from ansible_collections.telephony.apio.plugins.module_utils import args as shared_args
 from ansible_collections.telephony.apio.plugins.module_utils import outcome, parallel, saved_plan
-from ansible_collections.telephony.apio.plugins.module_utils.apis import INSECURE_WARNING
 from ansible_collections.telephony.apio.plugins.module_utils.client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
@@ -147,14 +147,15 @@ class Engine:
             except saved_plan.PlanError as exc:
                 raise _Refused(str(exc))
         self.is_batch = params["batch"] is not None or self.plan is not None
-        problems = shared_args.parallel_problems(params) + resource_cls.api.problems(params)
+        problems = shared_args.parallel_problems(params)
         if not info:
             problems += shared_args.wave_problems(params)
         if problems:
             raise _Refused(problems[0])
-        if not params["validate_certs"]:
-            self.warnings.append(INSECURE_WARNING)
-        self.client = resource_cls.api.client(params)
+        try:  # the API's own rules and warnings, as for the inventory plugin and apio_export
+            self.client = apis.connect(resource_cls.api, params, self.warnings.append)
+        except apis.ConnectionProblem as exc:
+            raise _Refused(str(exc))
         if self.watch is not None:
             self.client.stop = self._stopped  # no retry of a request after a stop
         self.auth_error = None  # credentials the API refused: one failure of the task, said once
