@@ -143,7 +143,7 @@ def test_an_invalid_user_on_another_phone_type_blocks_every_write(fleet, tmp_pat
     # phone_buttons_chunk_size: deprecated and without effect, but a 1.0.0 playbook still passes it.
     play = role_play(users, phone_buttons_tenant=TENANT, phone_buttons_group=GROUP, phone_buttons_template="desk",
                      phone_buttons_templates=templates, phone_buttons_chunk_size=500)
-    expected_msg = ("nothing was written: 1 of 1201 users not valid, 1200 users that differ held back: "
+    expected_msg = ("nothing was written: 1 of 1201 users not valid, 1,200 users that differ held back: "
                     "user %s (%s/%s): key 20: id 20 is not a programmable key of phone type 'Yealink-T46S' (keys 1 "
                     "to 16)" % (yealink_user, TENANT, GROUP))
 
