@@ -39,30 +39,49 @@ def fit_result(result, limit, report=None):
     if not limit or _size(result) <= limit:
         return result
     result = dict(result)
-    notes = []
+    notes = []  # what was left out, in words, in the order it was
     where = ("the report file %s" % report) if report else "the report file (option report)"
+    _cut_message(result, limit, where, notes)
+    _cut_diffs(result, limit, where, notes)
+    results = _shed_detail(result, limit, notes)
+    result["truncated"] = _cut_note(limit, notes, where)
+    if _size(result) > limit and results:
+        _keep_entries(result, results, limit, where, notes)
+    return result
 
-    def note():
-        return "result cut to %d characters (option result_limit): left out %s; see %s" % (
-            limit, ", ".join(notes), where)
 
+def _cut_note(limit, notes, where):
+    return "result cut to %d characters (option result_limit): left out %s; see %s" % (limit, ", ".join(notes), where)
+
+
+def _cut_message(result, limit, where, notes):
     message = result.get("msg") or ""
     if len(message) > limit // 10:
         result["msg"] = message[:limit // 10] + " ... (cut: every user's message is in results and %s)" % where
         notes.append("the end of msg")
+
+
+def _cut_diffs(result, limit, where, notes):
+    """The per-user diffs that fit in a quarter of the limit, and a line for the rest."""
     diffs = result.get("diff")
-    if isinstance(diffs, list):
-        kept, used = [], 0
-        for diff in diffs:
-            used += _size(diff)
-            if used > limit // 4:
-                break
-            kept.append(diff)
-        if len(kept) < len(diffs):
-            omitted = len(diffs) - len(kept)
-            kept.append({"prepared": "... and %d more users changed: see %s" % (omitted, where)})
-            result["diff"] = kept
-            notes.append("diff of %d users" % omitted)
+    if not isinstance(diffs, list):
+        return
+    kept, used = [], 0
+    for diff in diffs:
+        used += _size(diff)
+        if used > limit // 4:
+            break
+        kept.append(diff)
+    if len(kept) < len(diffs):
+        omitted = len(diffs) - len(kept)
+        kept.append({"prepared": "... and %d more users changed: see %s" % (omitted, where)})
+        result["diff"] = kept
+        notes.append("diff of %d users" % omitted)
+
+
+def _shed_detail(result, limit, notes):
+    """The entries without their states, then without anything but who and what happened, while too
+    large; returns the entries."""
     results = result.get("results") or []
     detail = ("previous", "current", "changes")
     if _size(result) > limit and any(k in e for e in results for k in detail):
@@ -73,27 +92,28 @@ def fit_result(result, limit, report=None):
         results = [_minimal(e) for e in results]
         result["results"] = results
         notes.append("the message of each changed user")
-    result["truncated"] = note()
-    if _size(result) > limit and results:
-        # Failed and skipped users first: they are what a reader of a cut result must still see.
-        ordered = sorted(results, key=lambda e: not (e.get("failed") or e.get("skipped")))
-        budget = limit - _size(dict(result, results=[])) - 100  # 100: results_omitted and its note
-        kept, used = [], 0
-        for entry in ordered:
-            used += _size(entry) + 2
-            if used > budget:
-                break
-            kept.append(entry)
-        notes.append("")
-        while True:
-            result["results"] = kept
-            result["results_omitted"] = len(results) - len(kept)
-            notes[-1] = "%d users' entries" % result["results_omitted"]
-            result["truncated"] = note()
-            if _size(result) <= limit or not kept:
-                break
-            kept = kept[:-1]
-    return result
+    return results
+
+
+def _keep_entries(result, results, limit, where, notes):
+    """The entries that fit, failed and skipped ones first: what a reader of a cut result must still see."""
+    ordered = sorted(results, key=lambda e: not (e.get("failed") or e.get("skipped")))
+    budget = limit - _size(dict(result, results=[])) - 100  # 100: results_omitted and its note
+    kept, used = [], 0
+    for entry in ordered:
+        used += _size(entry) + 2
+        if used > budget:
+            break
+        kept.append(entry)
+    notes.append("")
+    while True:
+        result["results"] = kept
+        result["results_omitted"] = len(results) - len(kept)
+        notes[-1] = "%d users' entries" % result["results_omitted"]
+        result["truncated"] = _cut_note(limit, notes, where)
+        if _size(result) <= limit or not kept:
+            break
+        kept = kept[:-1]
 
 
 def _minimal(entry):
