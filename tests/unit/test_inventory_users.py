@@ -6,6 +6,7 @@ options, environment variables, defaults and the constructed and cache features 
 """
 
 import json
+import re
 import threading
 import time
 
@@ -503,8 +504,10 @@ def test_cache_serves_the_second_run_and_holds_no_secret(inventory, platform, se
     files = list((tmp_path / "cache").iterdir())
     assert len(files) == 1
     stored = files[0].read_text()
+    # The name's hashes (hex digits) may spell "acc" by chance: the secrets are looked for in the rest.
+    named = re.sub(r"[0-9a-f]{6,}", "#", files[0].name)
     for secret in ("pw-Secret-4711", "acc", "ref"):
-        assert secret not in files[0].name
+        assert secret not in named, files[0].name
     assert "pw-Secret-4711" not in stored and '"acc"' not in stored
     stored = json.loads(stored)
     if "__payload__" in stored:  # ansible-core 2.19 and later wrap it
