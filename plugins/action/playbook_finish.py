@@ -82,11 +82,12 @@ class ActionModule(StepAction, ActionBase):
         planned, one saying so), and the Markdown and HTML reports made from it. Returns the report."""
         name = params["name"]
         path = report_path(params["plan_dir"], name)
-        if not os.path.exists(path):
-            stopped = stopped_report(counts, params["msg"], bool(self._task.check_mode))
-            write_atomically(path, lambda stream: stream.write(nice_json(stopped)))
-        with open(path, encoding="utf-8") as stream:
-            report = json.load(stream)
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as stream:
+                report = json.load(stream)
+        else:
+            report = stopped_report(counts, params["msg"], bool(self._task.check_mode))
+            write_atomically(path, lambda stream: stream.write(nice_json(report)))
         write_plan_report([report], params["title"], report_name=os.path.basename(path),
                           json_path=path if unmanaged else None, unmanaged=unmanaged,
                           markdown_path=report_path(params["plan_dir"], name, "md"),

@@ -17,7 +17,7 @@ description:
   - Takes O(hosts), a mapping the playbook builds in one pass over the play's hosts through C(hostvars) (for
     example C(users) or C(batch), the managed users; C(unmanaged), the hosts without desired state; C(unknown),
     host to the names of its variables that look like the collection's), and writes it to a new private
-    directory on the controller - the whole mapping to C(hosts.json) and each entry to C(<entry>.json) - so that
+    directory on the controller - each entry to C(<entry>.json) - so that
     the tasks after it read a file rather than evaluate the pass again, and thousands of users never pass
     through a task's result. M(telephony.apio.playbook_finish) removes the directory.
   - Warns, once per name, about the variables of O(hosts)'s C(unknown) that are close to one of the
@@ -60,10 +60,10 @@ dir:
   type: str
   sample: /tmp/tmpk2v9x1.apio_hosts
 files:
-  description: The files written - C(hosts) for the whole mapping, and one per entry of O(hosts).
+  description: The files written, one per entry of O(hosts).
   returned: success
   type: dict
-  sample: {"hosts": "/tmp/tmpk2v9x1.apio_hosts/hosts.json", "users": "/tmp/tmpk2v9x1.apio_hosts/users.json"}
+  sample: {"unmanaged": "/tmp/tmpk2v9x1.apio_hosts/unmanaged.json", "users": "/tmp/tmpk2v9x1.apio_hosts/users.json"}
 counts:
   description: The number of items of each entry of O(hosts).
   returned: success

@@ -71,8 +71,8 @@ def remove_reports(name, plan_dir):
 
 def write_hosts(described):
     """Write the hosts of the play, described once (a mapping such as {"users": [...], "unmanaged": [...],
-    "unknown": {...}}), to a new private directory: the whole mapping to ``hosts.json`` and each entry to
-    ``<entry>.json``. Returns the directory and the files by entry. ``described`` may be its JSON text (as
+    "unknown": {...}}), to a new private directory, each entry to ``<entry>.json``. Returns the directory,
+    the files by entry and the mapping. ``described`` may be its JSON text (as
     the playbooks pass it: a mapping rendered by Jinja is text before ansible-core 2.19)."""
     if isinstance(described, str):
         try:
@@ -82,11 +82,10 @@ def write_hosts(described):
     if not isinstance(described, dict):
         raise StepError("hosts: expected the mapping that describes the hosts, got %s" % type(described).__name__)
     directory = tempfile.mkdtemp(suffix=".apio_hosts")
-    files = {"hosts": os.path.join(directory, "hosts.json")}
-    files.update((entry, os.path.join(directory, "%s.json" % entry)) for entry in described)
+    files = dict((entry, os.path.join(directory, "%s.json" % entry)) for entry in described)
     for entry, path in files.items():
         with open(path, "w", encoding="utf-8") as stream:
-            json.dump(described if entry == "hosts" else described[entry], stream)
+            json.dump(described[entry], stream)
     return directory, files, described
 
 
@@ -136,16 +135,18 @@ def drift_entry(name, title, check_mode, counts, named, report=None, results=(),
                 report=("%s/%s.md" % (plan_dir, name)) if plan_dir else "")
 
 
+def _first_hosts(hosts):
+    return ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
+
+
 def unmanaged_message(title, hosts):
-    shown = ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
     return ("%s: %d hosts have no desired state in the inventory and were left alone: %s"
-            % (title, len(hosts), shown))
+            % (title, len(hosts), _first_hosts(hosts)))
 
 
 def unmanaged_failure(title, hosts):
-    shown = ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
     return ("%d hosts have no desired state for %s in the inventory (apio_fail_on_unmanaged): %s"
-            % (len(hosts), title.lower(), shown))
+            % (len(hosts), title.lower(), _first_hosts(hosts)))
 
 
 class StepAction(object):
