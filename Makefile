@@ -89,10 +89,12 @@ lint docs-lint changelog-lint build-check ee-check runner-check import-check ben
 sanity: dev-setup prerequisites
 	$(NOX) -t sanity $(NOX_ARGS)
 
-# The benchmarks (docs/benchmark.md): `make bench` writes docs/benchmark.md, its chart and
+# The benchmarks (docs/benchmark.md), scenarios of one runner (`python -m bench.run --list`): `make bench`
+# the phone buttons ways side by side, its section of docs/benchmark.md, its chart and
 # bench/results/benchmark.json (about half an hour on 2 cores); `make bench-rollout` the role at 10,000
-# users against the floor (7 to 12 minutes); `make bench-gitops` the playbook telephony.apio.phone_buttons over an
-# exported inventory of 10,000 users against the floor (about 10 minutes). BENCH_ARGS adds options of bench/run_bench.py (--help).
+# users against the floor (7 to 12 minutes); `make bench-gitops` the playbook telephony.apio.phone_buttons
+# over an exported inventory of 10,000 users against the floor (about 10 minutes). BENCH_ARGS,
+# ROLLOUT_ARGS, GITOPS_ARGS add options of bench/run.py (`--set NAME=VALUE`, `--no-docs`; `--help`).
 BENCH_USERS ?= 100,1000,10000
 BENCH_LATENCY_MS ?= 10
 BENCH_LOOP_MAX ?= 1000
@@ -103,7 +105,7 @@ GITOPS_USERS ?= 10000
 GITOPS_ARGS ?=
 
 bench: dev-setup
-	$(BIN)/python -m bench.run_bench --users $(BENCH_USERS) --latency-ms $(BENCH_LATENCY_MS) --loop-max $(BENCH_LOOP_MAX) $(BENCH_ARGS)
+	$(BIN)/python -m bench.run buttons --set users=$(BENCH_USERS) --set latency_ms=$(BENCH_LATENCY_MS) --set loop_max=$(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-rollout: dev-setup
 	$(BIN)/python -m bench.rollout_bench --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)

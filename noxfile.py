@@ -281,8 +281,8 @@ def tools(session):
 
 @nox.session(name="bench-smoke", **DEV_ENV, tags=["tests"])
 def bench_smoke(session):
-    """The benchmark at 50 users, every method and case, with its request counts asserted."""
-    session.run(sys.executable, "-m", "bench.run_bench", "--smoke", "--latency-ms", "10", *session.posargs)
+    """The phone buttons benchmark at 50 users, every method and case, with its request counts asserted."""
+    session.run(sys.executable, "-m", "bench.run", "buttons", "--smoke", "--set", "latency_ms=10", *session.posargs)
 
 
 # -- the checks of the Ansible ecosystem, in the development environment -----------------------------

@@ -1,2 +1,3 @@
-"""The benchmarks (docs/benchmark.md). Each runs from the repository root as a module, e.g.
-``.venv/bin/python -m bench.run_bench --smoke``; what they share is in tools/ (tools.benchmark, tools.fmt)."""
+"""The benchmarks (docs/benchmark.md): one runner, ``python -m bench.run SCENARIO`` from the repository
+root, and its scenarios (bench/scenarios/); what they share with the tests is in tools/ (tools.benchmark,
+tools.fmt)."""

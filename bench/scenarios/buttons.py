@@ -1,14 +1,22 @@
-"""The report of bench/run_bench.py: a text summary, docs/benchmark.md and its chart (a hand-written SVG).
+"""The hooks of the phone buttons scenario (buttons.yml): the vars file of its playbooks, what a run
+records of its main task, the request-count checks, the targets, and its section of docs/benchmark.md
+with the chart beside it (docs/benchmark.svg, a hand-written SVG).
 
-The number formats are tools/fmt.py's, the other benchmarks' sections of the page are kept as they are
-(tools/benchmark.py's ``replace_section`` writes those).
+Peak memory is measured for the process tree of ansible-playbook (the controller, its worker forks and
+the module process): ``tree`` is the highest sum of the PSS (proportional set size: a page shared by n
+processes counts 1/n in each) of every process in the tree, sampled every 100 ms with psutil, so that
+pages the forks share with the controller count once (the sum of their RSS is kept too, as
+``peak_tree_rss_mb``); ``largest`` is the peak RSS of the largest single process, the ``ru_maxrss``
+that ``wait4`` reports (what ``/usr/bin/time -v`` prints as "Maximum resident set size").
 """
 
 from __future__ import annotations
 
+import json
 import math
-from pathlib import Path
+import sys
 
+from tools.benchmark import BENCH, GROUP, PASSWORD, TENANT, USERNAME, user_id
 from tools.fmt import fmt_bytes, fmt_int, fmt_ms, fmt_ratio, fmt_s
 
 ORDER = ("uri", "loop", "batch", "ping")
@@ -25,8 +33,104 @@ TARGET_SPEEDUP = 100
 TARGET_SECONDS = 30
 TARGET_MB = 300
 TARGET_LOOP_OVER_PING = 1.5
-NOTES = Path(__file__).resolve().parent / "notes.md"  # hand-written findings, included in the report
+NOTES = BENCH / "notes.md"  # hand-written findings, included in the section
 AWX_MAX_EVENT_RES_DATA = 700000  # AWX settings/defaults.py: larger event result data is dropped
+
+
+PHONE_TYPES = 3  # the simulator's bench users cycle through three phone types
+# The layout rolled out: valid on the three phone types of the bench users and different from every
+# user's initial keys (even users have none, odd users have keys 1 and 2 with other values), so that the
+# first convergence changes every user. Every key has a parameter and a shown label, so that the uri
+# loop can compare the GET answer with the layout as it is, as its users do.
+LAYOUT = [
+    {"id": 1, "type": "DIRECT_CALL", "label": "Reception", "parameter": "1000"},
+    {"id": 2, "type": "DIRECT_CALL", "label": "Helpdesk", "parameter": "1100"},
+    {"id": 3, "type": "DIRECT_CALL", "label": "Security", "parameter": "1200"},
+]
+
+
+# -- the runs ----------------------------------------------------------------------------------------
+
+def write_vars(ctx):
+    """The vars file of the four playbooks at ``size`` users: the connection, the users, the layout."""
+    size, parallel = ctx.vars["size"], ctx.vars["parallel"]
+    path = ctx.out_dir / ("vars-%d-%s.json" % (size, ctx.vars["method"]))
+    names = [user_id(i) for i in range(size)]
+    data = dict(ansible_python_interpreter=sys.executable, bench_url=ctx.sim.url, bench_username=USERNAME,
+                bench_password=PASSWORD, bench_tenant=TENANT, bench_group=GROUP, bench_users=names,
+                bench_batch=[{"user": name} for name in names], bench_layout=LAYOUT)
+    if parallel:
+        data["bench_parallel"] = parallel
+    path.write_text(json.dumps(data))
+    return dict(vars_file=str(path))
+
+
+def after_run(ctx, run):
+    """How many users the run changed, as ansible reported it, and the time of its loops."""
+    method, tasks = run["method"], run["tasks"]
+    main = tasks[-1] if tasks else {}
+    if method == "batch":
+        run["changed_users"] = (main.get("counts") or {}).get("changed")
+    elif method == "uri":
+        run["changed_users"] = main.get("items")  # the PUT task: items not skipped
+    elif method == "loop":
+        run["changed_users"] = main.get("changed_items")
+    else:
+        run["changed_users"] = 0 if tasks else None
+    run["loop_s"] = round(sum(t["end"] - t["start"] for t in tasks[1 if method == "uri" else 0:] if t.get("end")), 3)
+
+
+def finish(results):
+    """The runs in the table's order, and the request counts off target."""
+    results["settings"]["layout"] = LAYOUT
+    results["runs"].sort(key=lambda r: (r["users"], ORDER.index(r["method"]), ("first", "steady", "any").index(r["case"])))
+    results["count_failures"] = check_counts(results["runs"])
+
+
+def check_counts(runs):
+    """The request-count targets; returns a list of failures in words (empty: all good)."""
+    failures = []
+    for run in runs:
+        where = "%s %s %d users" % (run["method"], run["case"], run["users"])
+        n, req = run["users"], run["requests"]
+        if run["rc"] != 0:
+            failures.append("%s: ansible-playbook failed (rc %d), see %s" % (where, run["rc"], run["log"]))
+            continue
+        if run["method"] == "ping":
+            if req["total"] != 0:
+                failures.append("%s: ping sent %d requests" % (where, req["total"]))
+            continue
+        want_puts = n if run["case"] == "first" else 0
+        if req["button_gets"] != n:
+            failures.append("%s: %d phone buttons GETs, expected exactly %d (one per user)"
+                            % (where, req["button_gets"], n))
+        if req["puts"] != want_puts:
+            failures.append("%s: %d PUTs, expected %d" % (where, req["puts"], want_puts))
+        if run["changed_users"] != want_puts:
+            failures.append("%s: ansible reported %s changed users, expected %d"
+                            % (where, run["changed_users"], want_puts))
+        # Logins: at most one per task, i.e. per module run (one per item in a loop).
+        max_logins = n if run["method"] == "loop" else 1
+        if req["logins"] > max_logins:
+            failures.append("%s: %d logins, at most %d allowed" % (where, req["logins"], max_logins))
+        # Phone types are read only to validate a write: never in the steady state, at most once per
+        # phone type per task.
+        max_types = 0 if run["case"] == "steady" else (n if run["method"] == "loop" else PHONE_TYPES)
+        if run["method"] != "uri" and req["phone_type_gets"] > max_types:
+            failures.append("%s: %d phone type GETs, at most %d expected"
+                            % (where, req["phone_type_gets"], max_types))
+        if req["other"] or req.get("listings") or req.get("refreshes"):
+            failures.append("%s: %d unexpected other requests (%d listings) and %d token refreshes"
+                            % (where, req["other"] + req.get("listings", 0), req.get("listings", 0), req.get("refreshes", 0)))
+        if any(not status.startswith("2") for status in req["by_status"]):
+            failures.append("%s: answers other than 2xx: %s" % (where, req["by_status"]))
+    return failures
+
+
+def checks(results):
+    """The targets (a target not run is neither met nor missed); side by side (``jobs``), only the counts."""
+    found = [(name, None if mark == "n/a" else mark == "PASS", detail) for name, mark, detail in targets(results)]
+    return found[:1] if results["settings"].get("jobs", 1) > 1 else found
 
 
 # -- lookups ---------------------------------------------------------------------------------------
@@ -104,15 +208,14 @@ def markdown_table(results):
 
 
 def summary(results):
+    """The table, in plain text, for the terminal."""
     table = [HEADER] + rows(results)
     widths = [max(len(row[i]) for row in table) for i in range(len(HEADER))]
     text = ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)) for row in table]
-    found = targets(results)
     if results["settings"].get("jobs", 1) > 1:
         text += ["", "(methods ran side by side on their own simulators: the times are not comparable, "
                      "only the counts are checked)"]
-        found = found[:1]
-    return "\n".join(text + [""] + ["%s %s: %s" % (mark, name, detail) for name, mark, detail in found])
+    return "\n".join(text)
 
 
 # -- targets ---------------------------------------------------------------------------------------
@@ -323,23 +426,25 @@ def loops_text(settings):
     return text
 
 
-def write(results, docs_path, notes_path=NOTES):
-    docs_path.parent.mkdir(parents=True, exist_ok=True)
+# -- the section ---------------------------------------------------------------------------------
+
+def section(results, docs_path):
+    """The section of docs/benchmark.md, and its chart beside the page."""
     chart = svg_chart(results)
-    chart_name = docs_path.with_suffix(".svg").name
+    chart_path = docs_path.with_suffix(".svg")
     if chart:
-        docs_path.with_suffix(".svg").write_text(chart)
+        chart_path.write_text(chart)
     m, s = results["machine"], results["settings"]
     loads = [r["load_before"] for r in results["runs"]] + [r["load_after"] for r in results["runs"]]
     target_lines = ["| target | result | measured |", "|---|---|---|"]
     target_lines += ["| %s | **%s** | %s |" % (name, mark, detail) for name, mark, detail in targets(results)]
-    text = TEMPLATE.format(
+    return TEMPLATE.format(
         table=markdown_table(results),
         targets="\n".join(target_lines),
         sizes=result_sizes(results) or "(no batch run)",
         awx=awx_note(results),
-        notes=notes_path.read_text().strip() if notes_path.exists() else "",
-        chart="![wall time against users](%s)" % chart_name if chart else "(no chart: no successful run)",
+        notes=NOTES.read_text().strip() if NOTES.exists() else "",
+        chart="![wall time against users](%s)" % chart_path.name if chart else "(no chart: no successful run)",
         nproc=m["nproc"], cpu=m["cpu"] or "unknown", memory=m["memory_gb"], os=m["os"], python=m["python"],
         ansible=m["ansible_core"], commit=commit_text(m), started=results["started"],
         duration=results["duration_s"] / 60, latency=s["latency_ms"], loop_max=fmt_int(s["loop_max"]),
@@ -349,37 +454,16 @@ def write(results, docs_path, notes_path=NOTES):
         layout="\n".join("      - %s" % ("{id: %(id)d, type: %(type)s, label: %(label)s, parameter: \"%(parameter)s\"}" % k)
                          for k in s["layout"]),
     )
-    docs_path.write_text(text + kept_sections(docs_path))
 
 
-# Sections that other bench scripts write into the same page, between their own markers (e.g.
-# bench/rollout_bench.py's "Fleet roll-out against the floor", bench/inventory_bench.py's "Inventory: listing the
-# platform"): kept as they are when the page is rewritten.
-KEPT_MARKERS = (("<!-- rollout-bench:begin", "<!-- rollout-bench:end -->"),
-                ("<!-- inventory-bench:begin", "<!-- inventory-bench:end -->"),
-                ("<!-- slicing-bench:begin", "<!-- slicing-bench:end -->"),
-                ("<!-- gitops-bench:begin", "<!-- gitops-bench:end -->"))
-
-
-def kept_sections(docs_path):
-    old = docs_path.read_text() if docs_path.exists() else ""
-    kept = ""
-    for begin, end in KEPT_MARKERS:
-        start = old.find(begin)
-        stop = old.find(end, start)
-        if start >= 0 and stop >= 0:
-            kept += "\n" + old[start:stop + len(end)] + "\n"
-    return kept
-
-
-TEMPLATE = """# Benchmark: phone buttons for many users
+TEMPLATE = """## Phone buttons for many users
 
 How long it takes to give users a key layout, compared side by side on one simulator with the same
 users: what operators write today, our module one user at a time, our module with `batch`, and the
-floor of one module run per user. Generated by `make bench` (`bench/run_bench.py`); the raw numbers
-are in `bench/results/benchmark.json`.
+floor of one module run per user. Generated by `make bench` (`python -m bench.run buttons`,
+scenario `bench/scenarios/buttons.yml`); the raw numbers are in `bench/results/benchmark.json`.
 
-## Results
+### Results
 
 {chart}
 
@@ -408,11 +492,11 @@ linearly). ¹ `ping` changes nothing, so its one run stands for both cases.
 - **load**: the machine's 1-minute load average before and after the run. The machine was shared
   with other work: wall times of runs at a high load are longer than they would be on an idle one.
 
-## Targets
+### Targets
 
 {targets}
 
-## Result size of the batch task
+### Result size of the batch task
 
 What callbacks, AWX's event stream and `register` receive from the batch task: the JSON of the task
 result. Only changed and failed users are listed in `results` (`return_unchanged: false`, the default);
@@ -424,7 +508,7 @@ result. Only changed and failed users are listed in `results` (`return_unchanged
 
 {notes}
 
-## What was compared
+### What was compared
 
 All four run against `python -m apio_sim` with `--latency-ms {latency:g}`, localhost connection,
 `ansible_python_interpreter` the venv's python, default `ansible.cfg` settings (no pipelining, 5
@@ -444,14 +528,14 @@ on the same users. The layout, the same for every user and valid on their three 
   {parallel}).
 - (d) `bench/playbooks/ping_loop.yml`: `ansible.builtin.ping` with `loop` over the users.
 
-## Machine
+### Machine
 
 - {nproc} CPUs ({cpu}), {memory} GiB of memory, {os}
 - Python {python}, ansible-core {ansible}, collection at commit {commit}
 - Run {started}, {duration:.0f} minutes; 1-minute load average between {load_lo:.1f} and {load_hi:.1f}
   around the runs (the simulator runs on the same machine).
 
-## Reproduce
+### Reproduce
 
 ```
 make bench          # the full run: {command}
