@@ -14,11 +14,10 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.telephony.apio.plugins.module_utils.plan_report import GITHUB_COMMENT_LIMIT
 from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_files import write_plan_report
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_atomically
+from ansible_collections.telephony.apio.plugins.module_utils.results import write_report
 from ansible_collections.telephony.apio.plugins.plugin_utils.playbook_steps import (
     StepAction,
     drift_entry,
-    nice_json,
     remove_hosts,
     report_path,
     stopped_report,
@@ -87,7 +86,7 @@ class ActionModule(StepAction, ActionBase):
                 report = json.load(stream)
         else:
             report = stopped_report(counts, params["msg"], bool(self._task.check_mode))
-            write_atomically(path, lambda stream: stream.write(nice_json(report)))
+            write_report(path, report)
         write_plan_report([report], params["title"], report_name=os.path.basename(path),
                           json_path=path if unmanaged else None, unmanaged=unmanaged,
                           markdown_path=report_path(params["plan_dir"], name, "md"),

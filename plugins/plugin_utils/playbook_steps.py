@@ -115,11 +115,6 @@ def stopped_report(counts, msg, check_mode):
                 failed=[msg] if msg else [], skipped=[])
 
 
-def nice_json(data):
-    """As Ansible's to_nice_json(indent=2), with a final newline (the format of the file before)."""
-    return json.dumps(data, indent=2, sort_keys=True, separators=(",", ": ")) + "\n"
-
-
 def drift_entry(name, title, check_mode, counts, named, report=None, results=(), truncated="", plan_dir=""):
     """The drift of one object, as drift.yml reports it: who differs, from the report file (every user)
     when there is one, else from the task's result (which may be cut under result_limit: the users it

@@ -1,11 +1,16 @@
 """The steps around the playbooks' batch task (plugins/plugin_utils/playbook_steps.py): the saved plan found and
-checked, stale reports removed, the hosts written once, the drift named, the scratch files removed."""
+checked, stale reports removed, the hosts written once, the drift named, the scratch files removed; and
+playbook_finish's report file for a run that stopped early."""
 
 import json
 import os
 
+from unittest import mock
+
 import pytest
 
+from ansible_collections.telephony.apio.plugins.action.playbook_finish import ActionModule as FinishAction
+from ansible_collections.telephony.apio.plugins.module_utils.results import write_report
 from ansible_collections.telephony.apio.plugins.plugin_utils import playbook_steps as steps
 
 
@@ -109,4 +114,49 @@ def test_the_report_of_a_run_that_stopped_says_why():
     assert steps.stopped_report(counts, "login refused", True) == dict(
         check_mode=True, counts=counts, msg="login refused", changes=[], not_written=[], failed=["login refused"],
         skipped=[])
-    assert steps.nice_json({"b": 1, "a": [1]}) == '{\n  "a": [\n    1\n  ],\n  "b": 1\n}\n'
+
+
+class Task:
+    """What ActionModule.run reads of a task."""
+
+    def __init__(self, args, check_mode=False):
+        self.args = args
+        self.check_mode = check_mode
+        self.diff = False
+        self.async_val = 0
+        self.action = "telephony.apio.playbook_finish"
+
+
+def finish(args, check_mode=False):
+    action = FinishAction(Task(args, check_mode), mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
+                          shared_loader_obj=None)
+    return action.run(task_vars={})
+
+
+@pytest.mark.parametrize("check_mode", [True, False])
+def test_the_report_of_a_run_that_stopped_is_written_as_every_report_file_is(tmp_path, check_mode):
+    """No report file from the object's task (it stopped before its users were planned): playbook_finish writes
+    one, in the layout of results.write_report (the engine's), and the plan reports from it."""
+    counts = {"total": 0, "changed": 0, "unchanged": 0, "failed": 0}
+    result = finish(dict(name="primary_line", title="Primary line port", plan_dir=str(tmp_path / "plan"),
+                         counts=counts, msg="login refused"), check_mode)
+    assert not result.get("failed"), result
+    written = tmp_path / "plan" / "primary_line.json"
+    write_report(str(tmp_path / "expected.json"), steps.stopped_report(counts, "login refused", check_mode))
+    assert written.read_bytes() == (tmp_path / "expected.json").read_bytes()
+    assert written.read_text().startswith('{\n"changes": [],\n"check_mode": %s,\n' % json.dumps(check_mode))
+    assert '\n"failed": [\n"login refused"\n],\n' in written.read_text()
+    assert json.loads(written.read_text()) == steps.stopped_report(counts, "login refused", check_mode)
+    assert sorted(os.listdir(tmp_path / "plan")) == ["primary_line.html", "primary_line.json", "primary_line.md"]
+    assert "login refused" in (tmp_path / "plan" / "primary_line.md").read_text()
+
+
+def test_the_report_file_of_the_objects_task_is_read_not_rewritten(tmp_path):
+    counts = {"total": 1, "changed": 0, "unchanged": 1, "failed": 0}
+    report = dict(check_mode=True, counts=counts, msg="1 user unchanged", changes=[], not_written=[], failed=[],
+                  skipped=[])
+    (tmp_path / "softphones.json").write_text(json.dumps(report))  # not write_report's layout: left as it is
+    result = finish(dict(name="softphones", title="Softphones", plan_dir=str(tmp_path), counts=counts,
+                         msg="ignored"), check_mode=True)
+    assert not result.get("failed"), result
+    assert (tmp_path / "softphones.json").read_text() == json.dumps(report)
