@@ -171,24 +171,35 @@ def write_if_changed(path, text, check_mode=False, prefix=".report-"):
     return True
 
 
+def report_pieces(report):
+    """``report`` as JSON, piece by piece (a large run's report is megabytes, and need not be one string):
+    keys sorted, each element of a top-level list on a line of its own, so that two reports compare line
+    by line and a large one stays readable. The one layout of every report file."""
+    yield "{"
+    for number, name in enumerate(sorted(report)):
+        value = report[name]
+        yield "%s\n%s: " % ("," if number else "", json.dumps(name))
+        if isinstance(value, list) and value:
+            yield "["
+            for position, item in enumerate(value):
+                yield "%s\n%s" % ("," if position else "", json.dumps(item, sort_keys=True))
+            yield "\n]"
+        else:
+            yield json.dumps(value, sort_keys=True)
+    yield "\n}\n"
+
+
+def report_text(report):
+    """``report`` as ``write_report`` writes it, in one string."""
+    return "".join(report_pieces(report))
+
+
 def write_report(path, report):
-    """Write ``report`` as JSON to ``path``, atomically: keys sorted, each element of a top-level list
-    on a line of its own, so that two reports compare line by line and a large one stays readable."""
+    """Write ``report`` to ``path`` in the layout of ``report_pieces``, atomically."""
 
     def write(stream):
-        # Written piece by piece: the report of a large run is megabytes, and need not be one string.
-        stream.write("{")
-        for number, name in enumerate(sorted(report)):
-            value = report[name]
-            stream.write("%s\n%s: " % ("," if number else "", json.dumps(name)))
-            if isinstance(value, list) and value:
-                stream.write("[")
-                for position, item in enumerate(value):
-                    stream.write("%s\n%s" % ("," if position else "", json.dumps(item, sort_keys=True)))
-                stream.write("\n]")
-            else:
-                stream.write(json.dumps(value, sort_keys=True))
-        stream.write("\n}\n")
+        for piece in report_pieces(report):
+            stream.write(piece)
 
     write_atomically(path, write)
 

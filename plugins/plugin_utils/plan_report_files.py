@@ -8,12 +8,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import os
 
 from ansible_collections.telephony.apio.plugins.module_utils import plan_report
 from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_html import html as render_html
-from ansible_collections.telephony.apio.plugins.module_utils.results import write_if_changed
+from ansible_collections.telephony.apio.plugins.module_utils.results import report_text, write_if_changed
 
 
 TEMPORARY_PREFIX = ".plan-report-"  # of a file being written (results.write_if_changed)
@@ -32,8 +31,7 @@ def write_plan_report(reports, title, report_name, json_path=None, unmanaged=(),
     result = dict(changed=False, groups=len(model["groups"]), users_changed=model["users_changed"],
                   unmanaged=len(model["unmanaged"]))
     if json_path:
-        text = json.dumps(report, indent=2, sort_keys=True) + "\n"
-        result["changed"] |= write_if_changed(json_path, text, check_mode, TEMPORARY_PREFIX)
+        result["changed"] |= write_if_changed(json_path, report_text(report), check_mode, TEMPORARY_PREFIX)
     if markdown_path:
         detail = [report_name] + ([os.path.basename(html_path)] if html_path else [])
         text, left_out = plan_report.markdown(model, markdown_limit, detail)

@@ -22,6 +22,7 @@ import tempfile
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import unknown_variables
+from ansible_collections.telephony.apio.plugins.module_utils.results import plural
 
 REPORT_SUFFIXES = ("json", "md", "html")
 SHOWN_UNMANAGED = 20  # hosts named in the message about hosts without desired state
@@ -134,14 +135,18 @@ def _first_hosts(hosts):
     return ", ".join(sorted(hosts)[:SHOWN_UNMANAGED]) + (" ..." if len(hosts) > SHOWN_UNMANAGED else "")
 
 
+def _hosts_have(hosts):
+    return "%s %s" % (plural(len(hosts), "host"), "has" if len(hosts) == 1 else "have")
+
+
 def unmanaged_message(title, hosts):
-    return ("%s: %d hosts have no desired state in the inventory and were left alone: %s"
-            % (title, len(hosts), _first_hosts(hosts)))
+    return ("%s: %s no desired state in the inventory and %s left alone: %s"
+            % (title, _hosts_have(hosts), "was" if len(hosts) == 1 else "were", _first_hosts(hosts)))
 
 
 def unmanaged_failure(title, hosts):
-    return ("%d hosts have no desired state for %s in the inventory (apio_fail_on_unmanaged): %s"
-            % (len(hosts), title.lower(), _first_hosts(hosts)))
+    return ("%s no desired state for %s in the inventory (apio_fail_on_unmanaged): %s"
+            % (_hosts_have(hosts), title.lower(), _first_hosts(hosts)))
 
 
 class StepAction(object):

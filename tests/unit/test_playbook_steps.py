@@ -109,6 +109,12 @@ def test_the_hosts_without_desired_state_are_named_up_to_twenty():
         "25 hosts have no desired state for primary line port in the inventory (apio_fail_on_unmanaged): h00, ")
 
 
+def test_one_host_without_desired_state_is_said_in_the_singular():
+    assert steps.unmanaged_message("Softphones", ["h00"]) == (
+        "Softphones: 1 host has no desired state in the inventory and was left alone: h00")
+    assert steps.unmanaged_failure("Softphones", ["h00"]).startswith("1 host has no desired state for softphones")
+
+
 def test_the_report_of_a_run_that_stopped_says_why():
     counts = {"total": 0, "changed": 0, "unchanged": 0, "failed": 0}
     assert steps.stopped_report(counts, "login refused", True) == dict(
