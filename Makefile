@@ -108,7 +108,7 @@ bench: dev-setup
 	$(BIN)/python -m bench.run buttons --set users=$(BENCH_USERS) --set latency_ms=$(BENCH_LATENCY_MS) --set loop_max=$(BENCH_LOOP_MAX) $(BENCH_ARGS)
 
 bench-rollout: dev-setup
-	$(BIN)/python -m bench.rollout_bench --users $(ROLLOUT_USERS) --latency-ms $(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
+	$(BIN)/python -m bench.run rollout --set users=$(ROLLOUT_USERS) --set latency_ms=$(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
 
 bench-gitops: dev-setup
 	$(BIN)/python -m bench.gitops_bench --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Where the roll-out's time goes: the engine of apio_phone_buttons_rollout run in this process, phase by
-phase (wall and CPU), optionally under cProfile, against a simulator of its own (bench/rollout_bench.py
+phase (wall and CPU), optionally under cProfile, against a simulator of its own (bench/scenarios/rollout.yml
 measures the whole ansible-playbook run; this looks inside the task).
 
     .venv/bin/python -m bench.profile_rollout --users 10000                 # phases, first then steady
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import psutil
 
-from bench.rollout_bench import ROLE_VARS, TEMPLATE, assistant_of
+from bench.scenarios.rollout import ROLE_VARS, TEMPLATE, assistant_of
 from tools.benchmark import BENCH, GROUP, PASSWORD, TENANT, USERNAME, Simulator, add_simulator_options, user_id
 from tools.inprocess import collection_in_place
 

@@ -7,6 +7,9 @@ its report) is in ``bench/scenarios/SCENARIO.py``, named from the YAML.
 
 Steps (each a mapping; ``for:`` repeats it, ``when:`` skips it, or skips an iteration of its ``for``):
 
+The settings have ``smoke``, true with ``--smoke``: a scenario's checks may leave out what its smoke
+cannot measure (times, at a few users).
+
 - ``simulator: {users: N}``: a simulator of N synthetic users with the scenario's ``latency_ms`` and
   ``access_ttl``, until the end of the steps it is in.
 - ``call: HOOK``: ``HOOK(ctx)`` of the scenario's module; the mapping it returns becomes variables.
@@ -46,6 +49,7 @@ import argparse
 import importlib
 import itertools
 import json
+import subprocess
 import sys
 import threading
 import time
@@ -108,7 +112,7 @@ class Scenario:
 
     def settings(self, assignments, smoke):
         """The settings: the scenario's defaults, then the smoke's, then ``--set NAME=VALUE``'s."""
-        found = dict(self.data.get("settings") or {})
+        found = dict(self.data.get("settings") or {}, smoke=smoke)
         if smoke:
             found.update(self.data.get("smoke") or {})
         for assignment in assignments:
@@ -321,15 +325,23 @@ def run_all(scenario, settings, out_dir, command):
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "runs.jsonl").unlink(missing_ok=True)
     started = time.time()
-    commit_at_start = git_commit()
+    commit_at_start, uncommitted_at_start = git_commit(), uncommitted()
     variables = ChainMap({}, dict(settings), scenario.data.get("vars") or {}, dict(out_dir=str(out_dir)))
     runs = []
     execute(scenario.data["steps"], Context(scenario, variables, out_dir, runs, threading.Lock()))
     found = machine()
-    found["git_commit_start"] = commit_at_start  # the collection is used in place: it may change during a run
+    # The collection is used in place: it may change during a run.
+    found.update(git_commit_start=commit_at_start, uncommitted_start=uncommitted_at_start, uncommitted_end=uncommitted())
     return dict(scenario=scenario.name, machine=found, settings=dict(settings, sample_seconds=SAMPLE_SECONDS),
                 command=command, started=time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
                 duration_s=round(time.time() - started, 1), runs=runs)
+
+
+def uncommitted():
+    """Uncommitted changes of the collection's code (plugins/, roles/, playbooks/) as ``git status`` says them."""
+    found = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "plugins", "roles", "playbooks"],
+                           capture_output=True, text=True, check=False)
+    return [line.strip() for line in found.stdout.splitlines()]
 
 
 def evaluate(scenario, results):

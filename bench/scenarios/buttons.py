@@ -52,17 +52,21 @@ LAYOUT = [
 # -- the runs ----------------------------------------------------------------------------------------
 
 def write_vars(ctx):
-    """The vars file of the four playbooks at ``size`` users: the connection, the users, the layout."""
-    size, parallel = ctx.vars["size"], ctx.vars["parallel"]
-    path = ctx.out_dir / ("vars-%d-%s.json" % (size, ctx.vars["method"]))
+    """The vars file of the four playbooks at ``size`` users."""
+    path = ctx.out_dir / ("vars-%d-%s.json" % (ctx.vars["size"], ctx.vars["method"]))
+    write_vars_file(path, ctx.sim.url, ctx.vars["size"], ctx.vars["parallel"])
+    return dict(vars_file=str(path))
+
+
+def write_vars_file(path, url, size, parallel):
+    """The connection, the first ``size`` bench users, the layout (and the batch task's ``parallel``)."""
     names = [user_id(i) for i in range(size)]
-    data = dict(ansible_python_interpreter=sys.executable, bench_url=ctx.sim.url, bench_username=USERNAME,
+    data = dict(ansible_python_interpreter=sys.executable, bench_url=url, bench_username=USERNAME,
                 bench_password=PASSWORD, bench_tenant=TENANT, bench_group=GROUP, bench_users=names,
                 bench_batch=[{"user": name} for name in names], bench_layout=LAYOUT)
     if parallel:
         data["bench_parallel"] = parallel
     path.write_text(json.dumps(data))
-    return dict(vars_file=str(path))
 
 
 def after_run(ctx, run):

@@ -1,5 +1,5 @@
-#!/usr/bin/env python3
-"""The fleet roll-out against the floor: the phone_buttons role at 10,000 users, 10 ms latency.
+"""The hooks of the fleet roll-out scenario (rollout.yml): the phone_buttons role at 10,000 users, 10 ms
+latency, against the floor.
 
 Target: a roll-out where every user's layout differs from the others' (the shipped ``standard``
 template: key 1 is the user's own LINE, and here each user's ``assistant`` var fills a BLF key) runs
@@ -8,63 +8,28 @@ one GET per user in the steady state; at most one login per run; peak memory und
 
 The floor, per case:
   (i)  the wall time of ``ansible-playbook`` running a no-op play (one debug task, gather_facts false),
-  (ii) a bare ``requests.Session`` client with a ThreadPoolExecutor of ``--parallel`` threads, in a
+  (ii) a bare ``requests.Session`` client with a ThreadPoolExecutor of ``parallel`` threads, in a
        process of its own: one login, then per user a GET of the phone buttons and, when the keys differ
        from the layout the roll-out writes (every user in the first convergence, none in the steady
        state), a PUT of that layout. Its time is the login and the requests (not its start-up, which
        (i) stands for).
-  floor = (i) + (ii).
-
-Measured against one simulator (``--users N --latency-ms 10``, day-long tokens), in this order:
-floor client (first convergence, then steady state), the no-op, the role with the users file in the
-play's vars_files (first, steady), the role with the same file as -e @users.yml (first, steady), the
-action task alone (first, steady), the shared-layout module batch of bench/run_bench.py (first, steady), then
-the floor client and the no-op again (the floor used is the mean of the client runs bracketing the
-roll-outs, plus the median of the no-op runs).
-
-    .venv/bin/python -m bench.rollout_bench                    # 10,000 users (make bench-rollout)
-    .venv/bin/python -m bench.rollout_bench --users 300 --no-docs --results /tmp/r.json   # a quick try
-    .venv/bin/python -m bench.rollout_bench --report-only      # re-render the docs section
-
-Writes bench/results/rollout.json and the section "Fleet roll-out against the floor" of
-docs/benchmark.md (between markers; bench/report.py keeps it when it rewrites the rest).
+  floor = (i) + (ii): the mean of the client runs bracketing the roll-outs, plus the median of the no-op
+  runs.
 """
 
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-# The shared-layout batch run of the phone buttons benchmark (run_bench.py), reused as it is.
-from bench.run_bench import measure, write_vars
-from tools.benchmark import (
-    BENCH,
-    GROUP,
-    PASSWORD,
-    REPO,
-    TENANT,
-    USERNAME,
-    Simulator,
-    add_output_options,
-    add_simulator_options,
-    command_line,
-    floor_session,
-    git_commit,
-    machine,
-    replace_section,
-    run_floor_client,
-    run_playbook,
-    user_id,
-)
-from tools.simlog import count_requests
+from bench.scenarios.buttons import write_vars_file
+from tools.benchmark import BENCH, GROUP, PASSWORD, REPO, TENANT, USERNAME, floor_session, user_id
 from tools.fmt import fmt_bytes, fmt_int
 
 ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
@@ -73,8 +38,6 @@ PHONE_TYPES = ("Telenet-Panasonic-KX-HDV230", "Yealink-T46S", "Polycom-VVX-300")
 RATIO_TARGET = 1.5
 MEMORY_TARGET_MB = 300
 SECTION_TITLE = "## Fleet roll-out against the floor"
-BEGIN = "<!-- rollout-bench:begin (bench/rollout_bench.py writes this section) -->"
-END = "<!-- rollout-bench:end -->"
 CASE_NAMES = {"first": "first convergence", "steady": "steady state"}
 
 
@@ -95,7 +58,7 @@ def user_items(users, user_vars):
 
 def write_users_file(path, users, user_vars):
     """The YAML vars file an operator would keep: phone_buttons_users plus the role-level target."""
-    lines = ["---", "# %d bench users for the phone_buttons role (bench/rollout_bench.py)" % users,
+    lines = ["---", "# %d bench users for the phone_buttons role (bench/scenarios/rollout.py)" % users,
              "phone_buttons_tenant: %s" % TENANT, "phone_buttons_group: %s" % GROUP,
              "phone_buttons_template: %s" % TEMPLATE, "phone_buttons_users:"]
     lines += ["  - " + item for item in user_items(users, user_vars)]
@@ -147,8 +110,8 @@ def expected_layouts(users, user_vars):
 
 # -- floor (ii): the bare requests client, in a process of its own -------------------------------------
 
-def floor_client_main(argv):
-    """``rollout_bench.py floor-client SPEC.json``: prints one JSON line with its time and counts."""
+def floor_client(argv):
+    """``python -m bench.run floor-client rollout SPEC.json``: prints one JSON line with its time and counts."""
     spec = json.loads(Path(argv[0]).read_text())
     layouts = spec["layouts"]
     base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
@@ -196,132 +159,49 @@ def compare_writes(written, layouts):
                 example=dict(user=wrong[0], written=written[wrong[0]], expected=layouts.get(wrong[0])) if wrong else None)
 
 
-# -- one roll-out run --------------------------------------------------------------------------------
+# -- the steps' hooks (rollout.yml) -------------------------------------------------------------------
 
-def measure_playbook(sim, playbook, case, users, vars_file, out_dir, name, task_suffix, extra_args=()):
-    sim.prepare(reset_state=(case == "first"))
-    run = run_playbook(playbook, vars_file, out_dir, name, extra_args)
-    run.update(case=case, users=users, requests=count_requests(sim))
-    main = next((t for t in run["tasks"] if t["name"].endswith(task_suffix)), {})
-    run["task_s"] = round(main["end"] - main["start"], 3) if main.get("end") else None
-    run["counts"] = main.get("counts")
-    run["result_bytes"] = main.get("result_bytes")
-    run["result_str_bytes"] = main.get("result_str_bytes")
-    run["result_results_bytes"] = main.get("results_bytes")
-    run["result_invocation_bytes"] = main.get("invocation_bytes")
-    run["task_msg"] = main.get("msg")
-    if case == "first":
-        run["writes"] = put_bodies(sim)
-    req = run["requests"]
-    print("bench: %-7s %-6s %6d users: rc=%d %.1f s (task %s s)  GET %d (+%d phone types, +%d listings) PUT %d "
-          "logins %d  peak %.0f MB  result %s bytes  load %.1f->%.1f"
-          % (name.rsplit("-", 2)[0], case, users, run["rc"], run["wall_s"], run["task_s"], req["button_gets"],
-             req["phone_type_gets"], req["listings"], req["puts"], req["logins"], run["peak_tree_mb"],
-             run["result_str_bytes"], run["load_before"], run["load_after"]), flush=True)
-    if run["rc"] != 0:
-        print("bench: the run failed, see %s" % run["log"], flush=True)
-    return run
+def write_inputs(ctx):
+    """The users as an operator keeps them (a vars file, a plain list), the connection vars, the layouts
+    the roll-out should write (the floor client's), and the shared-layout batch's vars file."""
+    n, user_vars, parallel, out = ctx.vars["users"], ctx.vars["user_vars"], ctx.vars["parallel"], ctx.out_dir
+    users_file, users_list = out / ("users-%d.yml" % n), out / ("users-list-%d.yml" % n)
+    write_users_file(users_file, n, user_vars)
+    write_users_list(users_list, n, user_vars)
+    conn_file = out / ("rollout-vars-%d.json" % n)
+    conn_file.write_text(json.dumps(dict(
+        ansible_python_interpreter=sys.executable, bench_url=ctx.sim.url, bench_username=USERNAME,
+        bench_password=PASSWORD, rollout_users_file=str(users_file), rollout_users_list=str(users_list),
+        bench_parallel=parallel, phone_buttons_parallel=parallel)))
+    layouts = expected_layouts(n, user_vars)
+    spec_file = out / ("floor-client-%d.json" % n)
+    spec_file.write_text(json.dumps(dict(url=ctx.sim.url, users=[user_id(i) for i in range(n)], layouts=layouts,
+                                         parallel=parallel)))
+    batch_vars = out / ("vars-%d.json" % n)
+    write_vars_file(batch_vars, ctx.sim.url, n, parallel)
+    return dict(users_file=str(users_file), conn_file=str(conn_file), spec_file=str(spec_file),
+                batch_vars=str(batch_vars), layouts=layouts)
 
 
-# -- the benchmark -------------------------------------------------------------------------------------
-
-def run_all(args):
-    out_dir = Path(args.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    (out_dir / "runs.jsonl").unlink(missing_ok=True)
-    n = args.users
-    started = time.time()
-    commit_start = git_commit()
-    dirty_start = dirty_paths()
-    sim = Simulator(n, args.latency_ms, out_dir / "simulator.log", args.access_ttl)
-    try:
-        users_file = out_dir / ("users-%d.yml" % n)
-        write_users_file(users_file, n, args.user_vars)
-        users_list = out_dir / ("users-list-%d.yml" % n)
-        write_users_list(users_list, n, args.user_vars)
-        conn_file = out_dir / ("rollout-vars-%d.json" % n)
-        conn = dict(ansible_python_interpreter=sys.executable, bench_url=sim.url, bench_username=USERNAME,
-                    bench_password=PASSWORD, rollout_users_file=str(users_file), rollout_users_list=str(users_list))
-        if args.parallel:
-            conn.update(bench_parallel=args.parallel, phone_buttons_parallel=args.parallel)
-        conn_file.write_text(json.dumps(conn))
-        layouts = expected_layouts(n, args.user_vars)
-        spec_file = out_dir / ("floor-client-%d.json" % n)
-        spec_file.write_text(json.dumps(dict(url=sim.url, users=[user_id(i) for i in range(n)], layouts=layouts,
-                                             parallel=args.parallel or 8)))
-        floor = dict(client={"first": [], "steady": []}, noop=[], client_writes=None)
-
-        def floor_round(tag):
-            for case in ("first", "steady"):
-                sim.prepare(reset_state=(case == "first"))
-                run = run_floor_client(Path(__file__).resolve(), [spec_file], sim, out_dir, "floor-%s-%s" % (case, tag))
-                if case == "first" and floor["client_writes"] is None:
-                    floor["client_writes"] = compare_writes(put_bodies(sim), layouts)
-                floor["client"][case].append(run)
-                req = run["requests"]
-                print("bench: floor   %-6s %6d users: client %.1f s (process %.1f s, CPU %.1f s)  GET %d PUT %d "
-                      "logins %d  load %.1f->%.1f" % (case, n, run["work_s"], run["process_wall_s"], run["cpu_s"],
-                                                      req["button_gets"], req["puts"], req["logins"],
-                                                      run["load_before"], run["load_after"]), flush=True)
-            for _ in range(args.noop_repeats):
-                sim.prepare(reset_state=False)
-                run = run_playbook("noop.yml", conn_file, out_dir, "noop-%d" % len(floor["noop"]))
-                floor["noop"].append(run)
-                print("bench: floor   no-op ansible-playbook: rc=%d %.2f s  peak %.0f MB  load %.1f->%.1f"
-                      % (run["rc"], run["wall_s"], run["peak_tree_mb"], run["load_before"], run["load_after"]),
-                      flush=True)
-
-        floor_round("before")
-        runs = []
-        # role: the users file in the play's vars_files; role-e: the same file as -e @users.yml.
-        # role-file: the users in phone_buttons_users_file, read by the roll-out task itself.
-        methods = [("role-file", "role_rollout_file.yml", ()), ("role", "role_rollout.yml", ()),
-                   ("role-e", "role_rollout_extra.yml", ("-e", "@%s" % users_file))]
-        if not args.no_action:
-            methods.append(("action", "action_rollout.yml", ()))
-        for method, playbook, extra in methods:
-            for case in ("first", "steady"):
-                run = measure_playbook(sim, playbook, case, n, conn_file, out_dir, "%s-%s-%d" % (method, case, n),
-                                       "Roll the templates out", extra)
-                run["method"] = method
-                if "writes" in run:
-                    run["writes_vs_floor"] = compare_writes(run.pop("writes"), layouts)
-                runs.append(run)
-                with open(out_dir / "runs.jsonl", "a") as handle:
-                    handle.write(json.dumps(run) + "\n")
-        if not args.no_batch:
-            batch_vars = out_dir / ("vars-%d.json" % n)
-            write_vars(batch_vars, sim, n, args.parallel)
-            for case in ("first", "steady"):
-                run = measure(sim, "batch", case, n, batch_vars, out_dir)  # run_bench's own (c)
-                run["method"] = "batch"
-                run["result_str_bytes"] = (run["tasks"][-1] if run["tasks"] else {}).get("result_str_bytes")
-                runs.append(run)
-        floor_round("after")
-    finally:
-        sim.stop()
-    found = machine()
-    found.update(git_commit_start=commit_start, uncommitted_start=dirty_start, uncommitted_end=dirty_paths())
-    return dict(
-        machine=found,
-        settings=dict(users=n, latency_ms=args.latency_ms, access_ttl=args.access_ttl, parallel=args.parallel or 8,
-                      user_vars=args.user_vars, template=TEMPLATE, noop_repeats=args.noop_repeats),
-        command=args.command,
-        started=time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started)),
-        duration_s=round(time.time() - started, 1),
-        floor=floor,
-        runs=runs,
-    )
+def check_writes(ctx, run):
+    """In the first convergence: how the layouts written compare with the ones rendered here."""
+    if run["case"] == "first":
+        run["writes_vs_floor"] = compare_writes(put_bodies(ctx.sim), ctx.vars["layouts"])
 
 
-def dirty_paths():
-    """Uncommitted changes under plugins/ and roles/ (others work in this tree: the collection is used in place)."""
-    try:
-        out = subprocess.run(["git", "-C", str(REPO), "status", "--porcelain", "--", "plugins", "roles"],
-                             capture_output=True, text=True, check=False).stdout
-    except OSError:
-        return []
-    return [line.strip() for line in out.splitlines()]
+def finish(results):
+    """The floor's runs apart from the roll-outs', and the floor per case."""
+    runs = results["runs"]
+    client = [r for r in runs if r.get("part") == "client"]
+    results["floor"] = dict(client={case: [r for r in client if r["case"] == case] for case in CASE_NAMES},
+                            noop=[r for r in runs if r.get("part") == "noop"],
+                            client_writes=next((r["writes_vs_floor"] for r in client if "writes_vs_floor" in r), None))
+    results["floors"] = floors(results)
+
+
+def measured(results):
+    """The roll-outs' runs (and the batch's), not the floor's."""
+    return [r for r in results["runs"] if "method" in r]
 
 
 # -- evaluation ------------------------------------------------------------------------------------------
@@ -343,24 +223,26 @@ ROLE_WAYS = (("role-file", "users in phone_buttons_users_file"), ("role", "users
              ("role-e", "users as -e @file"))
 
 
-def evaluate(results):
+def checks(results):
     """The verdicts against the targets: list of (target, PASS/MISS, measured in words). The role is
     judged for each way of passing the users file."""
     fl = floors(results)
     n = results["settings"]["users"]
     verdicts = []
     for method, way in ROLE_WAYS:
-        role = dict((r["case"], r) for r in results["runs"] if r["method"] == method)
+        role = dict((r["case"], r) for r in measured(results) if r["method"] == method)
         for case in ("first", "steady"):
             run = role.get(case)
             if run is None:
                 continue
             ratio = run["wall_s"] / fl[case]["floor_s"]
             ok = run["rc"] == 0 and ratio <= RATIO_TARGET
+            if ok is False and run["rc"] == 0 and results["settings"].get("smoke"):
+                ok = None  # at the smoke's few users, start-up is the whole run: the ratio says nothing
             verdicts.append(("role roll-out (%s) within %.1f× of the floor, %s" % (way, RATIO_TARGET, CASE_NAMES[case]),
                              ok, "%.2f×: %.1f s against %.1f s (no-op %.1f s + client %.1f s)"
                              % (ratio, run["wall_s"], fl[case]["floor_s"], fl[case]["noop_s"], fl[case]["client_s"])))
-    roll = [r for r in results["runs"] if r["method"] in ("role-file", "role", "role-e", "action")]
+    roll = [r for r in measured(results) if r["method"] in ("role-file", "role", "role-e", "action")]
     steady = [r for r in roll if r["case"] == "steady"]
     if steady:
         ok = all(r["requests"]["button_gets"] == n and r["requests"]["puts"] == 0 and r["requests"]["phone_type_gets"] == 0
@@ -397,11 +279,9 @@ def summary(results):
     lines = ["bench: floor first %.1f s (no-op %.1f + client %.1f), steady %.1f s (no-op %.1f + client %.1f)"
              % (fl["first"]["floor_s"], fl["first"]["noop_s"], fl["first"]["client_s"], fl["steady"]["floor_s"],
                 fl["steady"]["noop_s"], fl["steady"]["client_s"])]
-    for run in results["runs"]:
+    for run in measured(results):
         lines.append("bench: %-6s %-6s %.1f s = %.2fx the floor" % (run["method"], run["case"], run["wall_s"],
                                                                    run["wall_s"] / fl[run["case"]]["floor_s"]))
-    for name, ok, detail in evaluate(results):
-        lines.append("bench: %s %s: %s" % ("PASS" if ok else "MISS", name, detail))
     return "\n".join(lines)
 
 
@@ -426,7 +306,7 @@ def requests_text(req):
     return "%s / %s / %d" % (text, fmt_int(req["puts"]), req["logins"])
 
 
-def section(results):
+def section(results, docs_path):
     fl = floors(results)
     s, m = results["settings"], results["machine"]
     n = s["users"]
@@ -445,7 +325,7 @@ def section(results):
         rows.append("| | (ii) bare `requests` client, %d threads (mean of %s s) | %.1f | | %s | - | - | %s |"
                     % (s["parallel"], " and ".join("%.1f" % x for x in f["client_runs"]), f["client_s"],
                        requests_text(req), ", ".join("%.1f→%.1f" % (r["load_before"], r["load_after"]) for r in client)))
-        for run in [r for r in results["runs"] if r["case"] == case]:
+        for run in [r for r in measured(results) if r["case"] == case]:
             ratio = run["wall_s"] / f["floor_s"]
             rows.append("| | %s%s | %.1f | %s%.2f×%s | %s | %.0f / %.0f | %s | %.1f→%.1f |"
                         % (METHOD_LABELS[run["method"]], "" if run["rc"] == 0 else " (**failed**, rc %d)" % run["rc"],
@@ -453,14 +333,14 @@ def section(results):
                            "**" if run["method"].startswith("role") else "", requests_text(run["requests"]),
                            run["peak_tree_mb"], run["peak_largest_mb"], fmt_bytes(run.get("result_str_bytes")),
                            run["load_before"], run["load_after"]))
-    found = evaluate(results)
+    found = checks(results)
     verdicts = ["| target | result | measured |", "|---|---|---|",
                 "| issue 10 as a whole: every row below | **%s** | %d of %d rows pass |"
                 % ("PASS" if all(ok for _, ok, _ in found) else "MISS", sum(1 for _, ok, _ in found if ok), len(found))]
     verdicts += ["| %s | **%s** | %s |" % (name, "PASS" if ok else "MISS", detail) for name, ok, detail in found]
     breakdown = ["| run | before the first task | role argument validation | roll-out task | the other tasks | CPU s |",
                  "|---|---:|---:|---:|---:|---:|"]
-    for run in results["runs"]:
+    for run in measured(results):
         tasks = [t for t in run.get("tasks") or [] if t.get("end")]
         if run["method"] == "batch" or not tasks:
             continue
@@ -473,7 +353,7 @@ def section(results):
             "%.1f s" % sum(t["end"] - t["start"] for t in spec) if spec else "-",
             "%.1f s" % sum(t["end"] - t["start"] for t in main) if main else "-",
             "%.1f s (%d)" % (sum(t["end"] - t["start"] for t in rest), len(rest)) if rest else "-", run["cpu_s"]))
-    loads = [r["load_before"] for r in results["runs"]] + [r["load_after"] for r in results["runs"]]
+    loads = [r["load_before"] for r in measured(results)] + [r["load_after"] for r in measured(results)]
     for case in ("first", "steady"):
         loads += [r["load_before"] for r in results["floor"]["client"][case]]
     commit = m["git_commit"] if m.get("git_commit_start") in (None, m["git_commit"]) else \
@@ -481,13 +361,12 @@ def section(results):
     dirty = sorted(set(m.get("uncommitted_start", []) + m.get("uncommitted_end", [])))
     notes = NOTES.read_text().strip() if NOTES.exists() else ""
     return "\n".join([
-        BEGIN,
         SECTION_TITLE,
         "",
         "Issue 10: the `phone_buttons` role rolling the shipped `standard` template out to %s users, where "
         "every user's layout differs from the others' (key 1 is the user's own `LINE`%s), against the floor "
         "measured in the same run on the same simulator (`--latency-ms %g`, day-long tokens). Generated by "
-        "`bench/rollout_bench.py`; the raw numbers are in `bench/results/rollout.json`."
+        "`python -m bench.run rollout` (`make bench-rollout`); the raw numbers are in `bench/results/rollout.json`."
         % (fmt_int(n), ", and a `BLF` Assistant key takes each user's own `assistant` var" if s["user_vars"] else "",
            s["latency_ms"]),
         "",
@@ -540,59 +419,8 @@ def section(results):
         "```",
         "make bench-rollout     # %s" % results["command"],
         "```",
-        END,
     ])
 
 
 # Where the time goes, measured by hand around the run (profiles): kept next to this file, included as is.
 NOTES = BENCH / "rollout_notes.md"
-
-
-def write_docs(results, docs_path):
-    replace_section(docs_path, section(results), BEGIN, END)
-
-
-# -- command line ------------------------------------------------------------------------------------
-
-def parse_args(argv=None):
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--users", type=int, default=10000, help="users (default: %(default)s)")
-    add_simulator_options(p)
-    p.add_argument("--parallel", type=int, default=None, help="requests in flight (default: the role's, 8)")
-    p.add_argument("--no-user-vars", dest="user_vars", action="store_false",
-                   help="users without their own assistant var (key 1 is still per user)")
-    p.add_argument("--noop-repeats", type=int, default=2, help="no-op runs per floor round (default: 2)")
-    p.add_argument("--no-action", action="store_true", help="skip the action task alone")
-    p.add_argument("--no-batch", action="store_true", help="skip the shared-layout module batch")
-    add_output_options(p, "rollout", "rollout.json")
-    args = p.parse_args(argv)
-    args.command = command_line("rollout_bench.py", argv)
-    return args
-
-
-def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["floor-client"]:
-        return floor_client_main(argv[1:])
-    args = parse_args(argv)
-    results_path = Path(args.results)
-    if args.report_only:
-        results = json.loads(results_path.read_text())
-        results["verdicts"] = [dict(target=t, result="PASS" if ok else "MISS", measured=d) for t, ok, d in evaluate(results)]
-        results["floors"] = floors(results)
-        results_path.write_text(json.dumps(results, indent=1))
-    else:
-        results = run_all(args)
-        results["verdicts"] = [dict(target=t, result="PASS" if ok else "MISS", measured=d) for t, ok, d in evaluate(results)]
-        results["floors"] = floors(results)
-        results_path.parent.mkdir(parents=True, exist_ok=True)
-        results_path.write_text(json.dumps(results, indent=1))
-    print(summary(results))
-    if not args.no_docs:
-        write_docs(results, Path(args.docs))
-        print("bench: wrote %s and %s" % (results_path, args.docs))
-    return 0 if all(ok for _, ok, _ in evaluate(results)) else 1
-
-
-if __name__ == "__main__":
-    sys.exit(main())
