@@ -1,5 +1,5 @@
-"""A module's ``main()`` run in the test's own process, for tests/unit and tests/reliability (and
-bench/stop_watch_bench.py).
+"""A module's ``main()`` run in the test's own process, for tests/unit and tests/reliability (and the
+stop_watch benchmark, bench/scenarios/stop_watch.py).
 
 ``module_runner(monkeypatch)`` removes the APIO_* environment variables (no fallback from the
 caller's environment), makes exit_json/fail_json raise ``ModuleResult`` instead of printing and
