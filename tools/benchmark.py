@@ -1,4 +1,4 @@
-"""What the benchmarks of bench/ share (run_bench, rollout_bench, inventory_bench, slicing_bench, gitops_bench,
+"""What the benchmarks of bench/ share (the scenarios of bench/run.py, run_bench, rollout_bench, gitops_bench,
 profile_rollout).
 
 - ``Simulator``: the simulator of apio_sim.testing (the one launcher of the repository) with synthetic

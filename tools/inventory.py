@@ -14,8 +14,8 @@ from .runner import INVENTORY_PLUGIN as PLUGIN
 
 
 # The desired state of the bench users kept in git, as a group policy (the shipped standard key template
-# and the primary line port on); their hosts come from the inventory plugin. The slicing test and
-# bench/slicing_bench.py apply it.
+# and the primary line port on); their hosts come from the inventory plugin. The slicing test and the
+# slicing benchmark (bench/scenarios/slicing.py) apply it.
 BENCH_POLICY = {
     "hosts.yml": "---\napio_users:\n  children:\n    bench:\n      children:\n        bench_benchgroup:\n",
     "group_vars/all.yml": "---\nansible_connection: local\nansible_python_interpreter: \"{{ ansible_playbook_python }}\"\n",
