@@ -111,7 +111,7 @@ bench-rollout: dev-setup
 	$(BIN)/python -m bench.run rollout --set users=$(ROLLOUT_USERS) --set latency_ms=$(BENCH_LATENCY_MS) $(ROLLOUT_ARGS)
 
 bench-gitops: dev-setup
-	$(BIN)/python -m bench.gitops_bench --users $(GITOPS_USERS) --latency-ms $(BENCH_LATENCY_MS) $(GITOPS_ARGS)
+	$(BIN)/python -m bench.run gitops --set users=$(GITOPS_USERS) --set latency_ms=$(BENCH_LATENCY_MS) $(GITOPS_ARGS)
 
 clean:
 	rm -rf $(VENV) .nox .build .pytest_cache

@@ -200,6 +200,8 @@ def execute(steps, ctx):
 
 def kind_of(step):
     found = [kind for kind in KINDS if kind in step]
+    if "playbook" in found:  # a playbook step's ``inventory`` is its option, not a kind
+        found = ["playbook"]
     if len(found) != 1:
         raise SystemExit("bench: a step needs one of %s: %s" % (", ".join(KINDS), step))
     return found[0]

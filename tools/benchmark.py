@@ -1,5 +1,5 @@
-"""What the benchmarks of bench/ share (the scenarios of bench/run.py, run_bench, rollout_bench, gitops_bench,
-profile_rollout).
+"""What the benchmarks of bench/ share: the runner, bench/run.py, and its scenarios (bench/scenarios/), and
+bench/profile_rollout.py.
 
 - ``Simulator``: the simulator of apio_sim.testing (the one launcher of the repository) with synthetic
   users, a latency per request and day-long tokens; ``prepare()`` before each measured run,
@@ -168,7 +168,7 @@ def floor_session(url, parallel):
 
 
 def module_of(script):
-    """The module name of a benchmark's file (``bench/gitops_bench.py``: ``bench.gitops_bench``)."""
+    """The module name of a benchmark's file (``bench/run.py``: ``bench.run``)."""
     return ".".join(Path(script).resolve().relative_to(REPO).with_suffix("").parts)
 
 
