@@ -11,7 +11,7 @@ The settings have ``smoke``, true with ``--smoke``: a scenario's checks may leav
 cannot measure (times, at a few users).
 
 - ``simulator: {users: N}``: a simulator of N synthetic users with the scenario's ``latency_ms`` and
-  ``access_ttl``, until the end of the steps it is in.
+  ``access_ttl``, until the end of the steps it is in; its URL is ``simulator_url``.
 - ``call: HOOK``: ``HOOK(ctx)`` of the scenario's module; the mapping it returns becomes variables.
 - ``playbook: FILE``: one measured ``ansible-playbook`` run (a file of bench/playbooks or a playbook of
   the collection), with ``vars_file``, ``inventory``, ``check``, ``extra_args``, ``cwd``, ``connection``
@@ -20,7 +20,8 @@ cannot measure (times, at a few users).
 - ``inventory: CONFIG``: one measured ``ansible-inventory --list`` of the users inventory plugin.
 - ``floor: [ARGS]``: the scenario's bare client (``floor_client(argv)`` of its module) in a process of
   its own.
-- ``inprocess: HOOK``: ``HOOK(ctx)`` measured in this process; it returns the run's record.
+- ``inprocess: HOOK``: ``HOOK(ctx)`` measured in this process (the step's name is ``name``); it returns
+  the run's record.
 - ``for: {VAR: VALUES}`` with ``steps:``: the steps for each value (``jobs: N``: N values at a time,
   each with its own simulator).
 
@@ -68,6 +69,7 @@ from tools.benchmark import (
     Simulator,
     git_commit,
     machine,
+    relative,
     replace_section,
     run_floor_client,
     run_inventory,
@@ -91,13 +93,13 @@ TASK_FIELDS = {"counts": "counts", "result_bytes": "result_bytes", "result_str_b
 class Scenario:
     """bench/scenarios/NAME.yml and its module, bench.scenarios.NAME."""
 
-    def __init__(self, name):
-        path = SCENARIOS / ("%s.yml" % name)
+    def __init__(self, name, directory=SCENARIOS, package="bench.scenarios"):
+        path = directory / ("%s.yml" % name)
         if not path.exists():
-            raise SystemExit("bench: no scenario %r (there are: %s)" % (name, ", ".join(names())))
+            raise SystemExit("bench: no scenario %r (there are: %s)" % (name, ", ".join(names(directory))))
         self.name = name
         self.data = yaml.safe_load(path.read_text())
-        self.module = importlib.import_module("bench.scenarios.%s" % name)
+        self.module = importlib.import_module("%s.%s" % (package, name))
         self.results = REPO / self.data["results"]
         self.title = self.data["title"]
 
@@ -124,8 +126,8 @@ class Scenario:
         return found
 
 
-def names():
-    return sorted(path.stem for path in SCENARIOS.glob("*.yml"))
+def names(directory=SCENARIOS):
+    return sorted(path.stem for path in directory.glob("*.yml"))
 
 
 def setting_value(default, text):
@@ -188,6 +190,7 @@ def execute(steps, ctx):
             kind = kind_of(step)
             if kind == "simulator":
                 ctx.sim = start_simulator(step, ctx)
+                ctx.vars.maps[0]["simulator_url"] = ctx.sim.url
                 started.append(ctx.sim)
             elif kind == "call":
                 ctx.vars.maps[0].update(ctx.scenario.hook(step["call"])(ctx) or {})
@@ -277,19 +280,17 @@ def measure_playbook(step, ctx, name):
 def measure_inventory(step, ctx, name):
     found, log_file, load = run_inventory(ctx.sim, ctx.value(step["inventory"]), ctx.out_dir, name)
     run = dict(rc=found.rc, wall_s=round(found.seconds, 2), cpu_s=round(found.usage.ru_utime + found.usage.ru_stime, 2),
-               peak_rss_mb=round(found.usage.ru_maxrss / 1024, 1), log=str(log_file.relative_to(REPO))
-               if log_file.is_relative_to(REPO) else str(log_file), **load)
+               peak_rss_mb=round(found.usage.ru_maxrss / 1024, 1), log=relative(log_file), **load)
     run["output"] = found  # for the step's after hook, which takes what it keeps of it and removes it
     return run
 
 
 def measure_floor(step, ctx, name):
-    args = [ctx.scenario.name] + [str(a) for a in ctx.value(step["floor"])]
-    return run_floor_client(Path(__file__), args, ctx.sim, ctx.out_dir, name)
+    return run_floor_client(ctx.scenario.name, ctx.value(step["floor"]), ctx.sim, ctx.out_dir, name)
 
 
 def measure_inprocess(step, ctx, name):
-    return ctx.scenario.hook(step["inprocess"])(ctx)
+    return ctx.scenario.hook(step["inprocess"])(ctx.child(name=name))
 
 
 MEASURE = dict(playbook=measure_playbook, inventory=measure_inventory, floor=measure_floor, inprocess=measure_inprocess)

@@ -7,11 +7,12 @@ bench/profile_rollout.py.
 - ``run_playbook()`` and ``run_inventory()``: one measured ansible-playbook or ansible-inventory run,
   through tools/runner.py (the tests' runner too): wall time, CPU time and peak memory.
 - ``machine()``, ``git_commit()``: what a result says about where it was measured.
-- ``add_simulator_options()``, ``add_output_options()``, ``command_line()``, ``results_of()``: the
-  options every benchmark's command line has, and --report-only.
-- ``replace_section()``: a benchmark's own section of docs/benchmark.md, between its markers.
+- ``run_floor_client()``, ``floor_session()``: a scenario's bare ``requests`` client, the floor its runs
+  are measured against, in a process of its own.
+- ``add_simulator_options()``: the simulator's options of a benchmark tool's command line.
+- ``replace_section()``: a scenario's own section of docs/benchmark.md, between its markers.
 
-The benchmarks run from the repository root as modules (``python -m bench.run_bench``; the Makefile's
+The benchmarks run from the repository root as modules (``python -m bench.run SCENARIO``; the Makefile's
 bench targets), so that ``tools`` and ``bench`` import from there.
 """
 
@@ -167,19 +168,14 @@ def floor_session(url, parallel):
     return session
 
 
-def module_of(script):
-    """The module name of a benchmark's file (``bench/run.py``: ``bench.run``)."""
-    return ".".join(Path(script).resolve().relative_to(REPO).with_suffix("").parts)
-
-
-def run_floor_client(script, args, sim, out_dir, name):
-    """``python -m MODULE floor-client ARGS`` (the floor client of the benchmark in file ``script``) in a
-    process of its own, from the repository root: the JSON line it prints, with the process's wall time, the
-    load around it and the requests the simulator counted."""
+def run_floor_client(scenario, args, sim, out_dir, name):
+    """``python -m bench.run floor-client SCENARIO ARGS`` (the scenario's bare client) in a process of its
+    own, from the repository root: the JSON line it prints, with the process's wall time, the load around it
+    and the requests the simulator counted."""
     log_file = out_dir / ("%s.log" % name)
     load_before = os.getloadavg()[0]
     started = time.monotonic()
-    proc = subprocess.run([sys.executable, "-m", module_of(script), "floor-client"] + [str(a) for a in args],
+    proc = subprocess.run([sys.executable, "-m", "bench.run", "floor-client", scenario] + [str(a) for a in args],
                           capture_output=True, text=True, cwd=str(REPO), check=False, timeout=RUN_TIMEOUT)
     wall = time.monotonic() - started
     log_file.write_text(proc.stdout + proc.stderr)
@@ -233,34 +229,6 @@ def add_simulator_options(parser, latency=True):
     parser.add_argument("--access-ttl", type=float, default=86400.0,
                         help="lifetime of the simulator's access tokens in seconds (default: a day, so that no "
                              "run is cut short by a token refresh; the simulator's own default is 900)")
-
-
-def add_output_options(parser, out_dir, results):
-    """--out-dir, --results, --docs, --no-docs, --report-only."""
-    parser.add_argument("--out-dir", default=str(BENCH / "out" / out_dir if out_dir else BENCH / "out"),
-                        help="logs and raw runs (default: %(default)s)")
-    parser.add_argument("--results", default=str(BENCH / "results" / results),
-                        help="where the full run's results go (default: %(default)s)")
-    parser.add_argument("--docs", default=str(REPO / "docs" / "benchmark.md"), help="the report to write")
-    parser.add_argument("--no-docs", action="store_true", help="do not write the report")
-    parser.add_argument("--report-only", action="store_true", help="only render the report from --results")
-
-
-def results_of(args, run_all, indent=1):
-    """With --report-only the results kept in --results; otherwise ``run_all(args)``'s, kept there."""
-    path = Path(args.results)
-    if args.report_only:
-        return json.loads(path.read_text())
-    # Paths of this checkout (a playbook's message, a log) are kept relative to it: the results are committed.
-    text = json.dumps(run_all(args), indent=indent).replace(str(REPO) + "/", "")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text + "\n")
-    return json.loads(text)
-
-
-def command_line(script, argv):
-    """The command as the results record it."""
-    return " ".join(["bench/%s" % script] + (sys.argv[1:] if argv is None else list(argv)))
 
 
 # -- docs/benchmark.md -------------------------------------------------------------------------------

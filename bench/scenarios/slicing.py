@@ -40,7 +40,7 @@ def write_slices(ctx):
 
 def run_job(ctx):
     """Every slice at once, one ansible-playbook each; the job's wall time is its slowest slice's."""
-    work, name, limits = ctx.out_dir, ctx.value("{{ count }}-{{ phase.split()[0] }}"), ctx.vars["limits"]
+    work, name, limits = ctx.out_dir, ctx.vars["name"], ctx.vars["limits"]
     env = runner.environment(ctx.sim, connection=True)
     started = time.monotonic()
     jobs = []
