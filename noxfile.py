@@ -281,8 +281,15 @@ def tools(session):
 
 @nox.session(name="bench-smoke", **DEV_ENV, tags=["tests"])
 def bench_smoke(session):
-    """The phone buttons benchmark at 50 users, every method and case, with its request counts asserted."""
-    session.run(sys.executable, "-m", "bench.run", "buttons", "--smoke", "--set", "latency_ms=10", *session.posargs)
+    """Every benchmark scenario at a few users (its ``smoke:`` settings), with its request counts asserted:
+    that each still runs, and counts what it should. ``-- NAME...`` runs only those."""
+    for scenario in session.posargs or bench_scenarios():
+        session.run(sys.executable, "-m", "bench.run", scenario, "--smoke")
+
+
+def bench_scenarios():
+    """The scenarios of bench/run.py: bench/scenarios/*.yml."""
+    return sorted(path.stem for path in (ROOT / "bench" / "scenarios").glob("*.yml"))
 
 
 # -- the checks of the Ansible ecosystem, in the development environment -----------------------------
