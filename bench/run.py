@@ -22,8 +22,9 @@ cannot measure (times, at a few users).
   its own.
 - ``inprocess: HOOK``: ``HOOK(ctx)`` measured in this process (the step's name is ``name``); it returns
   the run's record.
-- ``for: {VAR: VALUES}`` with ``steps:``: the steps for each value (``jobs: N``: N values at a time,
-  each with its own simulator).
+- ``for: {VAR: VALUES, ...}`` with ``steps:`` (or on a step of its own): the steps for each combination of
+  the values, the first variable outermost (``jobs: N``: N combinations at a time, each with its own
+  simulator).
 
 A measured step records a run: its ``name``, the loop's variables it names in ``record:``, what was
 measured and the requests the simulator counted; ``state: reset`` first puts the simulator's users back
@@ -50,6 +51,7 @@ import argparse
 import importlib
 import itertools
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -70,7 +72,6 @@ from tools.benchmark import (
     git_commit,
     machine,
     relative,
-    replace_section,
     run_floor_client,
     run_inventory,
     run_playbook,
@@ -211,7 +212,8 @@ def kind_of(step):
 
 
 def loop(step, ctx):
-    """The step's ``steps`` (or the step itself without ``for``) for each combination of its loop's values."""
+    """The step's ``steps`` (or the step itself without ``for``) for each combination of its loop's values,
+    the first variable outermost."""
     values = ctx.value(step["for"])
     combinations = [dict(zip(values, combo, strict=True)) for combo in itertools.product(*values.values())]
     body = step.get("steps") or [{k: v for k, v in step.items() if k not in ("for", "when", "jobs")}]
@@ -372,10 +374,16 @@ def write_results(path, results):
 
 
 def write_section(scenario, results, docs_path):
-    begin = "<!-- bench:%s:begin (python -m bench.run %s writes this section) -->" % (scenario.name, scenario.name)
-    end = "<!-- bench:%s:end -->" % scenario.name
-    text = scenario.hook("section")(results, docs_path)
-    replace_section(docs_path, "\n".join([begin, text.strip("\n"), end]), begin, end)
+    """The scenario's section, between its markers: in place of the text between them (whatever the words of
+    the begin marker), or at the end of the page the first time. The rest of the page is left as it is."""
+    name = scenario.name
+    begin = "<!-- bench:%s:begin (python -m bench.run %s writes this section) -->" % (name, name)
+    end = "<!-- bench:%s:end -->" % name
+    block = "\n".join([begin, scenario.hook("section")(results, docs_path).strip("\n"), end])
+    page = docs_path.read_text() if docs_path.exists() else ""
+    found = re.search(r"<!-- bench:%s:begin\b.*?-->.*?%s" % (re.escape(name), re.escape(end)), page, re.S)
+    page = page[:found.start()] + block + page[found.end():] if found else page.rstrip("\n") + "\n\n" + block + "\n"
+    docs_path.write_text(page)
 
 
 # -- command line --------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ bench/profile_rollout.py.
 - ``run_floor_client()``, ``floor_session()``: a scenario's bare ``requests`` client, the floor its runs
   are measured against, in a process of its own.
 - ``add_simulator_options()``: the simulator's options of a benchmark tool's command line.
-- ``replace_section()``: a scenario's own section of docs/benchmark.md, between its markers.
 
 The benchmarks run from the repository root as modules (``python -m bench.run SCENARIO``; the Makefile's
 bench targets), so that ``tools`` and ``bench`` import from there.
@@ -229,17 +228,3 @@ def add_simulator_options(parser, latency=True):
     parser.add_argument("--access-ttl", type=float, default=86400.0,
                         help="lifetime of the simulator's access tokens in seconds (default: a day, so that no "
                              "run is cut short by a token refresh; the simulator's own default is 900)")
-
-
-# -- docs/benchmark.md -------------------------------------------------------------------------------
-
-def replace_section(docs_path, block, begin, end):
-    """Put ``block`` (which starts with ``begin`` and ends with ``end``) into the page at ``docs_path``:
-    in place of the text between those markers, or at the end of the page the first time."""
-    text = docs_path.read_text() if docs_path.exists() else ""
-    if begin in text and end in text:
-        head, rest = text.split(begin, 1)
-        text = head + block + rest.split(end, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    docs_path.write_text(text)
