@@ -2,29 +2,16 @@
 check mode, run as ansible-core runs it (ActionModule.run), on the controller."""
 
 import json
-from unittest import mock
 
 import pytest
 from ansible_collections.telephony.apio.plugins.action.plan_report import ActionModule
+from support.actions import run_action
 
 from .test_plan_report_html import library_report, sample_report
 
 
-class Task:
-    """What ActionModule.run reads of a task."""
-
-    def __init__(self, args, check_mode=False):
-        self.args = args
-        self.check_mode = check_mode
-        self.diff = False
-        self.async_val = 0
-        self.action = "telephony.apio.plan_report"
-
-
 def run(args, check_mode=False):
-    action = ActionModule(Task(args, check_mode), mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
-                          shared_loader_obj=None)
-    return action.run(task_vars={})
+    return run_action(ActionModule, "telephony.apio.plan_report", args, check_mode)
 
 
 @pytest.fixture

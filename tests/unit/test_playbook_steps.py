@@ -5,13 +5,13 @@ playbook_finish's report file for a run that stopped early."""
 import json
 import os
 
-from unittest import mock
 
 import pytest
 
 from ansible_collections.telephony.apio.plugins.action.playbook_finish import ActionModule as FinishAction
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_report
 from ansible_collections.telephony.apio.plugins.plugin_utils import playbook_steps as steps
+from support.actions import run_action
 
 
 def test_a_plan_directory_gives_the_objects_plan(tmp_path):
@@ -122,21 +122,8 @@ def test_the_report_of_a_run_that_stopped_says_why():
         skipped=[])
 
 
-class Task:
-    """What ActionModule.run reads of a task."""
-
-    def __init__(self, args, check_mode=False):
-        self.args = args
-        self.check_mode = check_mode
-        self.diff = False
-        self.async_val = 0
-        self.action = "telephony.apio.playbook_finish"
-
-
 def finish(args, check_mode=False):
-    action = FinishAction(Task(args, check_mode), mock.MagicMock(), mock.MagicMock(), loader=None, templar=None,
-                          shared_loader_obj=None)
-    return action.run(task_vars={})
+    return run_action(FinishAction, "telephony.apio.playbook_finish", args, check_mode)
 
 
 @pytest.mark.parametrize("check_mode", [True, False])
