@@ -227,77 +227,78 @@ def summary(results):
 def targets(results):
     """[(target, 'PASS'|'MISS'|'n/a', measured in words)]."""
     runs = results["runs"]
-    found = []
+    found = [counts_target(results), speedup_target(runs), big_run_target(runs, results["settings"]["latency_ms"])]
+    found += [target for target in (peak_target(runs), loop_target(runs)) if target]
+    return found
+
+
+def counts_target(results):
+    runs = results["runs"]
     failures = results.get("count_failures") or []
     counted = [r for r in runs if r["method"] in ("uri", "loop", "batch")]
-    steady = [r for r in counted if r["case"] == "steady"]
     batch_logins = max([r["requests"]["logins"] for r in runs if r["method"] == "batch"] or [0])
-    detail = ("every run of (a), (b) and (c) checked; batch, steady state: %s; batch, first convergence: %s; "
-              "batch logins per task: at most %d"
-              % (", ".join("%s users %s GET / %s PUT" % (fmt_int(r["users"]), fmt_int(r["requests"]["button_gets"]),
-                                                          fmt_int(r["requests"]["puts"]))
-                           for r in steady if r["method"] == "batch") or "n/a",
-                 ", ".join("%s users %s GET / %s PUT" % (fmt_int(r["users"]), fmt_int(r["requests"]["button_gets"]),
+
+    def gets_and_puts(case):
+        return ", ".join("%s users %s GET / %s PUT" % (fmt_int(r["users"]), fmt_int(r["requests"]["button_gets"]),
                                                         fmt_int(r["requests"]["puts"]))
-                           for r in counted if r["case"] == "first" and r["method"] == "batch") or "n/a",
-                 batch_logins))
+                         for r in counted if r["case"] == case and r["method"] == "batch") or "n/a"
+
+    detail = ("every run of (a), (b) and (c) checked; batch, steady state: %s; batch, first convergence: %s; "
+              "batch logins per task: at most %d" % (gets_and_puts("steady"), gets_and_puts("first"), batch_logins))
     if failures:
         detail += "; off target: " + "; ".join(failures)
-    found.append(("steady state sends exactly one GET per user and at most one login per task; first "
-                  "convergence one GET and one PUT per changed user", "MISS" if failures else "PASS", detail))
+    return ("steady state sends exactly one GET per user and at most one login per task; first "
+            "convergence one GET and one PUT per changed user", "MISS" if failures else "PASS", detail)
 
+
+def speedup_target(runs):
     batch, uri = find(runs, "batch", "steady", 1000), find(runs, "uri", "steady", 1000)
-    if batch and uri:
-        ratio = uri["wall_s"] / batch["wall_s"]
-        found.append(("batch >= %d× faster than the uri loop at 1,000 users, steady state" % TARGET_SPEEDUP,
-                      "PASS" if ratio >= TARGET_SPEEDUP else "MISS",
-                      "%.0f× (%.1f s against %.2f s)" % (ratio, uri["wall_s"], batch["wall_s"])))
-    else:
-        found.append(("batch >= %d× faster than the uri loop at 1,000 users" % TARGET_SPEEDUP, "n/a", "not run"))
+    if not (batch and uri):
+        return ("batch >= %d× faster than the uri loop at 1,000 users" % TARGET_SPEEDUP, "n/a", "not run")
+    ratio = uri["wall_s"] / batch["wall_s"]
+    return ("batch >= %d× faster than the uri loop at 1,000 users, steady state" % TARGET_SPEEDUP,
+            "PASS" if ratio >= TARGET_SPEEDUP else "MISS", "%.0f× (%.1f s against %.2f s)" % (ratio, uri["wall_s"], batch["wall_s"]))
 
+
+def big_run_target(runs, latency_ms):
     big = find(runs, "batch", "steady", 10000)
-    if big:
-        found.append(("10,000 users, steady state, under %d s with %g ms latency"
-                      % (TARGET_SECONDS, results["settings"]["latency_ms"]),
-                      "PASS" if big["wall_s"] < TARGET_SECONDS and big["rc"] == 0 else "MISS",
-                      "%.1f s wall (the module task: %.1f s)" % (big["wall_s"], big["task_s"] or 0)))
-    else:
-        found.append(("10,000 users, steady state, under %d s" % TARGET_SECONDS, "n/a", "not run"))
+    if not big:
+        return ("10,000 users, steady state, under %d s" % TARGET_SECONDS, "n/a", "not run")
+    return ("10,000 users, steady state, under %d s with %g ms latency" % (TARGET_SECONDS, latency_ms),
+            "PASS" if big["wall_s"] < TARGET_SECONDS and big["rc"] == 0 else "MISS",
+            "%.1f s wall (the module task: %.1f s)" % (big["wall_s"], big["task_s"] or 0))
 
-    peak = max(runs, key=lambda r: r["peak_tree_mb"]) if runs else None
+
+def peak_target(runs):
+    if not runs:
+        return None
+    peak = max(runs, key=lambda r: r["peak_tree_mb"])
     batch_peaks = [r for r in runs if r["method"] == "batch"]
-    if peak:
-        worst_batch = max(batch_peaks, key=lambda r: r["peak_tree_mb"]) if batch_peaks else None
-        found.append(("peak memory under %d MB" % TARGET_MB,
-                      "PASS" if peak["peak_tree_mb"] < TARGET_MB else "MISS",
-                      "highest of all runs %.0f MB (%s, %s, %s users; largest single process %.0f MB)%s"
-                      % (peak["peak_tree_mb"], SHORT[peak["method"]], peak["case"], fmt_int(peak["users"]),
-                         peak["peak_largest_mb"],
-                         "; batch at most %.0f MB (%s users, %s)" % (worst_batch["peak_tree_mb"],
-                                                                    fmt_int(worst_batch["users"]),
-                                                                    worst_batch["case"])
-                         if worst_batch else "")))
+    worst_batch = max(batch_peaks, key=lambda r: r["peak_tree_mb"]) if batch_peaks else None
+    return ("peak memory under %d MB" % TARGET_MB, "PASS" if peak["peak_tree_mb"] < TARGET_MB else "MISS",
+            "highest of all runs %.0f MB (%s, %s, %s users; largest single process %.0f MB)%s"
+            % (peak["peak_tree_mb"], SHORT[peak["method"]], peak["case"], fmt_int(peak["users"]), peak["peak_largest_mb"],
+               "; batch at most %.0f MB (%s users, %s)" % (worst_batch["peak_tree_mb"], fmt_int(worst_batch["users"]),
+                                                          worst_batch["case"]) if worst_batch else ""))
 
+
+def loop_target(runs):
     ratios = []
     for run in runs:
-        if run["method"] != "loop":
-            continue
-        ping = find(runs, "ping", "any", run["users"])
+        ping = find(runs, "ping", "any", run["users"]) if run["method"] == "loop" else None
         if ping:
             ratios.append((run["cpu_s"] / ping["cpu_s"], run["wall_s"] / ping["wall_s"], run, ping))
-    if ratios:
-        # Judged on CPU time: the loops run minutes apart, and other load on a shared machine moves
-        # their wall times apart more than it moves their CPU times.
-        worst = max(item[0] for item in ratios)
-        found.append(("module in a loop <= %.1f× the ping loop per item (CPU time; wall time in brackets)"
-                      % TARGET_LOOP_OVER_PING,
-                      "PASS" if worst <= TARGET_LOOP_OVER_PING else "MISS",
-                      ", ".join("%.2f× (%s, %s users: %.0f against %.0f ms CPU per item; wall %.2f×: %s against %s ms)"
-                                % (cpu, run["case"], fmt_int(run["users"]), 1000 * run["cpu_s"] / run["users"],
-                                   1000 * ping["cpu_s"] / ping["users"], wall, fmt_ms(per_user_ms(run)),
-                                   fmt_ms(per_user_ms(ping)))
-                                for cpu, wall, run, ping in ratios)))
-    return found
+    if not ratios:
+        return None
+    # Judged on CPU time: the loops run minutes apart, and other load on a shared machine moves
+    # their wall times apart more than it moves their CPU times.
+    worst = max(item[0] for item in ratios)
+    return ("module in a loop <= %.1f× the ping loop per item (CPU time; wall time in brackets)" % TARGET_LOOP_OVER_PING,
+            "PASS" if worst <= TARGET_LOOP_OVER_PING else "MISS",
+            ", ".join("%.2f× (%s, %s users: %.0f against %.0f ms CPU per item; wall %.2f×: %s against %s ms)"
+                      % (cpu, run["case"], fmt_int(run["users"]), 1000 * run["cpu_s"] / run["users"],
+                         1000 * ping["cpu_s"] / ping["users"], wall, fmt_ms(per_user_ms(run)), fmt_ms(per_user_ms(ping)))
+                      for cpu, wall, run, ping in ratios))
 
 
 # -- chart -----------------------------------------------------------------------------------------
@@ -345,7 +346,14 @@ def svg_chart(results, width=840, height=460):
     out.append('<text x="%d" y="%.1f" fill="#ff7f0e">%d s: the target at 10,000 users, steady state</text>'
                % (left + 4, y - 4, TARGET_SECONDS))
 
-    legend_y = top + 6
+    out += series(runs, px, py, left + plot_w + 16, top + 6, results["settings"].get("loop_max"), max(xs))
+    out.append("</svg>")
+    return "\n".join(out) + "\n"
+
+
+def series(runs, px, py, legend_x, legend_y, loop_max, most_users):
+    """One line per method and case (the first convergence dashed, its points hollow), and the legend."""
+    out = []
     for method in ORDER:
         for case in (("any",) if method == "ping" else ("first", "steady")):
             points = sorted((r["users"], r["wall_s"]) for r in runs
@@ -360,18 +368,15 @@ def svg_chart(results, width=840, height=460):
                 shape = ('<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s"/>' if case != "first" else
                          '<circle cx="%.1f" cy="%.1f" r="3.5" fill="white" stroke="%s" stroke-width="2"/>')
                 out.append(shape % (px(u), py(s), colour))
-            lx = left + plot_w + 16
             out.append('<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s" stroke-width="2"%s/>'
-                       % (lx, legend_y, lx + 26, legend_y, colour, dash))
+                       % (legend_x, legend_y, legend_x + 26, legend_y, colour, dash))
             name = SHORT[method] + ("" if method == "ping" else ", " + CASE_NAMES[case])
-            out.append('<text x="%d" y="%d">%s</text>' % (lx + 32, legend_y + 4, name))
+            out.append('<text x="%d" y="%d">%s</text>' % (legend_x + 32, legend_y + 4, name))
             legend_y += 20
-    loop_max = results["settings"].get("loop_max")
-    if loop_max and max(xs) > loop_max:
+    if loop_max and most_users > loop_max:
         out.append('<text x="%d" y="%d" fill="#555">the loops stop at %s users</text>'
-                   % (left + plot_w + 16, legend_y + 10, fmt_int(loop_max)))
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+                   % (legend_x, legend_y + 10, fmt_int(loop_max)))
+    return out
 
 
 # -- the document ----------------------------------------------------------------------------------

@@ -306,10 +306,9 @@ def requests_text(req):
     return "%s / %s / %d" % (text, fmt_int(req["puts"]), req["logins"])
 
 
-def section(results, docs_path):
-    fl = floors(results)
-    s, m = results["settings"], results["machine"]
-    n = s["users"]
+def runs_table(results):
+    """The floor's parts and every run, per case, with its ratio to the floor."""
+    fl, s = floors(results), results["settings"]
     rows = ["| case | method | wall s | ratio to floor | GET / PUT / logins | peak MB tree / largest | result size (str) | load |",
             "|---|---|---:|---:|---:|---:|---:|---:|"]
     for case in ("first", "steady"):
@@ -333,11 +332,20 @@ def section(results, docs_path):
                            "**" if run["method"].startswith("role") else "", requests_text(run["requests"]),
                            run["peak_tree_mb"], run["peak_largest_mb"], fmt_bytes(run.get("result_str_bytes")),
                            run["load_before"], run["load_after"]))
+    return "\n".join(rows)
+
+
+def verdicts_table(results):
     found = checks(results)
     verdicts = ["| target | result | measured |", "|---|---|---|",
                 "| issue 10 as a whole: every row below | **%s** | %d of %d rows pass |"
                 % ("PASS" if all(ok for _, ok, _ in found) else "MISS", sum(1 for _, ok, _ in found if ok), len(found))]
     verdicts += ["| %s | **%s** | %s |" % (name, "PASS" if ok else "MISS", detail) for name, ok, detail in found]
+    return "\n".join(verdicts)
+
+
+def breakdown_table(results):
+    """Where each run's time went, from the bench_timer callback."""
     breakdown = ["| run | before the first task | role argument validation | roll-out task | the other tasks | CPU s |",
                  "|---|---:|---:|---:|---:|---:|"]
     for run in measured(results):
@@ -353,12 +361,28 @@ def section(results, docs_path):
             "%.1f s" % sum(t["end"] - t["start"] for t in spec) if spec else "-",
             "%.1f s" % sum(t["end"] - t["start"] for t in main) if main else "-",
             "%.1f s (%d)" % (sum(t["end"] - t["start"] for t in rest), len(rest)) if rest else "-", run["cpu_s"]))
+    return "\n".join(breakdown)
+
+
+def machine_line(results):
+    m = results["machine"]
     loads = [r["load_before"] for r in measured(results)] + [r["load_after"] for r in measured(results)]
     for case in ("first", "steady"):
         loads += [r["load_before"] for r in results["floor"]["client"][case]]
     commit = m["git_commit"] if m.get("git_commit_start") in (None, m["git_commit"]) else \
         "%s (start) to %s (end)" % (m["git_commit_start"], m["git_commit"])
     dirty = sorted(set(m.get("uncommitted_start", []) + m.get("uncommitted_end", [])))
+    return ("Machine: %d CPUs (%s), %.1f GiB, %s; Python %s, ansible-core %s; collection at commit %s%s. Run %s, "
+            "%.0f minutes; 1-minute load average between %.1f and %.1f around the runs (shared machine; the "
+            "simulator runs on it too)."
+            % (m["nproc"], m["cpu"] or "unknown CPU", m["memory_gb"], m["os"], m["python"], m["ansible_core"], commit,
+               " with uncommitted changes in %s" % ", ".join(dirty) if dirty else "", results["started"],
+               results["duration_s"] / 60, min(loads), max(loads)))
+
+
+def section(results, docs_path):
+    s = results["settings"]
+    n = s["users"]
     notes = NOTES.read_text().strip() if NOTES.exists() else ""
     return "\n".join([
         SECTION_TITLE,
@@ -396,23 +420,18 @@ def section(results, docs_path):
         "registered result of the roll-out task (the JSON size is in the JSON). **load**: 1-minute load "
         "average before→after each run.",
         "",
-        "\n".join(rows),
+        runs_table(results),
         "",
-        "\n".join(verdicts),
+        verdicts_table(results),
         "",
         "Where the time of each run went, from the `bench_timer` callback (\"before the first task\" is the "
         "process start-up, loading the playbook and its vars, and the end of the run):",
         "",
-        "\n".join(breakdown),
+        breakdown_table(results),
         "",
         notes,
         "",
-        "Machine: %d CPUs (%s), %.1f GiB, %s; Python %s, ansible-core %s; collection at commit %s%s. Run %s, "
-        "%.0f minutes; 1-minute load average between %.1f and %.1f around the runs (shared machine; the "
-        "simulator runs on it too)."
-        % (m["nproc"], m["cpu"] or "unknown CPU", m["memory_gb"], m["os"], m["python"], m["ansible_core"], commit,
-           " with uncommitted changes in %s" % ", ".join(dirty) if dirty else "", results["started"],
-           results["duration_s"] / 60, min(loads), max(loads)),
+        machine_line(results),
         "",
         "Reproduce:",
         "",
