@@ -7,8 +7,9 @@ bench/profile_rollout.py.
 - ``run_playbook()`` and ``run_inventory()``: one measured ansible-playbook or ansible-inventory run,
   through tools/runner.py (the tests' runner too): wall time, CPU time and peak memory.
 - ``machine()``, ``git_commit()``: what a result says about where it was measured.
-- ``run_floor_client()``, ``floor_session()``: a scenario's bare ``requests`` client, the floor its runs
-  are measured against, in a process of its own.
+- ``run_floor_client()``, ``floor_session()``, ``layout_floor_client()``: a scenario's bare ``requests``
+  client, the floor its runs are measured against, in a process of its own (the roll-out's and the GitOps
+  playbook's: ``layout_floor_client``).
 - ``add_simulator_options()``: the simulator's options of a benchmark tool's command line.
 
 The benchmarks run from the repository root as modules (``python -m bench.run SCENARIO``; the Makefile's
@@ -24,7 +25,9 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import quote
 
 import psutil
 import requests
@@ -165,6 +168,39 @@ def floor_session(url, parallel):
     answer.raise_for_status()
     session.headers["Authorization"] = "Bearer %s" % answer.json()["access_token"]
     return session
+
+
+def layout_floor_client(spec_file, write):
+    """The bare client of the roll-out's and the GitOps playbook's floors, in the process that
+    ``run_floor_client`` starts: one login, then per user of the spec (``parallel`` at once) a GET of its
+    phone buttons and, when they differ from its layout in the spec and ``write``, a PUT of that layout.
+    Prints one JSON line: its time from before the login to the last answer (requests is imported by then:
+    start-up is not the floor's), the users that differ, the PUTs and its CPU time."""
+    spec = json.loads(Path(spec_file).read_text())
+    layouts = spec["layouts"]
+    base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
+    cpu0, started = os.times(), time.monotonic()
+    session = floor_session(spec["url"], spec["parallel"])
+
+    def one(user):
+        url = base + quote(user, safe="") + "/access_device/phone_buttons/"
+        answer = session.get(url)
+        answer.raise_for_status()
+        have = sorted((dict(id=int(k["id"]), type=k.get("type") or "", label=k.get("label") or "",
+                            parameter=k.get("parameter") or "") for k in answer.json()["keys"]), key=lambda k: k["id"])
+        if have == layouts[user]:
+            return 0
+        if write:
+            session.put(url, json={"keys": layouts[user]}).raise_for_status()
+        return 1
+
+    with ThreadPoolExecutor(max_workers=spec["parallel"]) as pool:
+        differ = sum(pool.map(one, spec["users"]))
+    wall = time.monotonic() - started
+    cpu1 = os.times()
+    print(json.dumps(dict(work_s=round(wall, 3), differ=differ, puts=differ if write else 0,
+                          cpu_s=round(cpu1.user - cpu0.user + cpu1.system - cpu0.system, 2))))
+    return 0
 
 
 def run_floor_client(scenario, args, sim, out_dir, name):

@@ -10,15 +10,12 @@ the results, so that ``--report-only`` renders it again without the file.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import statistics
-import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import quote
 
-from tools.benchmark import GROUP, TENANT, floor_session, user_id
+from tools.benchmark import GROUP, TENANT, layout_floor_client, user_id
 from tools.fmt import fmt_int
 
 RATIO_TARGET = 1.25
@@ -46,32 +43,8 @@ def find(results, name):
 # -- floor (b): the bare requests client, in a process of its own ---------------------------------------
 
 def floor_client(argv):
-    """``python -m bench.run floor-client gitops SPEC.json get|put``: prints one JSON line with its time
-    and counts."""
-    spec = json.loads(Path(argv[0]).read_text())
-    write = argv[1] == "put"
-    layouts = spec["layouts"]
-    base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
-    cpu0, started = os.times(), time.monotonic()
-    session = floor_session(spec["url"], spec["parallel"])
-
-    def one(user):
-        url = base + quote(user, safe="") + "/access_device/phone_buttons/"
-        answer = session.get(url)
-        answer.raise_for_status()
-        if normal(answer.json()["keys"]) == layouts[user]:
-            return 0
-        if write:
-            session.put(url, json={"keys": layouts[user]}).raise_for_status()
-        return 1
-
-    with ThreadPoolExecutor(max_workers=spec["parallel"]) as pool:
-        differ = sum(pool.map(one, spec["users"]))
-    wall = time.monotonic() - started
-    cpu1 = os.times()
-    print(json.dumps(dict(work_s=round(wall, 3), differ=differ, puts=differ if write else 0,
-                          cpu_s=round(cpu1.user - cpu0.user + cpu1.system - cpu0.system, 2))))
-    return 0
+    """``python -m bench.run floor-client gitops SPEC.json get|put``: GETs only, or GETs and the PUTs."""
+    return layout_floor_client(argv[0], write=argv[1] == "put")
 
 
 # -- the platform (call hooks) -------------------------------------------------------------------------

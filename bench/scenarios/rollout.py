@@ -20,16 +20,11 @@ The floor, per case:
 from __future__ import annotations
 
 import json
-import os
 import statistics
 import sys
-import time
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
-from urllib.parse import quote
 
 from bench.scenarios.buttons import write_vars_file
-from tools.benchmark import BENCH, GROUP, PASSWORD, REPO, TENANT, USERNAME, floor_session, user_id
+from tools.benchmark import BENCH, GROUP, PASSWORD, REPO, TENANT, USERNAME, layout_floor_client, user_id
 from tools.fmt import fmt_bytes, fmt_int
 
 ROLE_VARS = REPO / "roles" / "phone_buttons" / "vars" / "main.yml"
@@ -111,32 +106,8 @@ def expected_layouts(users, user_vars):
 # -- floor (ii): the bare requests client, in a process of its own -------------------------------------
 
 def floor_client(argv):
-    """``python -m bench.run floor-client rollout SPEC.json``: prints one JSON line with its time and counts."""
-    spec = json.loads(Path(argv[0]).read_text())
-    layouts = spec["layouts"]
-    base = "%s/api/v1/tenants/%s/groups/%s/users/" % (spec["url"], quote(TENANT, safe=""), quote(GROUP, safe=""))
-    cpu0, started = os.times(), time.monotonic()  # requests is imported: floor (i) stands for start-up
-    session = floor_session(spec["url"], spec["parallel"])
-
-    def one(user):
-        url = base + quote(user, safe="") + "/access_device/phone_buttons/"
-        answer = session.get(url)
-        answer.raise_for_status()
-        have = sorted((dict(id=int(k["id"]), type=k.get("type") or "", label=k.get("label") or "",
-                            parameter=k.get("parameter") or "") for k in answer.json()["keys"]),
-                      key=lambda k: k["id"])
-        if have == layouts[user]:
-            return 0
-        session.put(url, json={"keys": layouts[user]}).raise_for_status()
-        return 1
-
-    with ThreadPoolExecutor(max_workers=spec["parallel"]) as pool:
-        puts = sum(pool.map(one, spec["users"]))
-    wall = time.monotonic() - started
-    cpu1 = os.times()
-    print(json.dumps(dict(work_s=round(wall, 3), puts=puts,
-                          cpu_s=round(cpu1.user - cpu0.user + cpu1.system - cpu0.system, 2))))
-    return 0
+    """``python -m bench.run floor-client rollout SPEC.json``: a GET per user and a PUT where it differs."""
+    return layout_floor_client(argv[0], write=True)
 
 
 # -- what the roll-out wrote ----------------------------------------------------------------------------
