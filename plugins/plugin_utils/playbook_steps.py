@@ -21,7 +21,7 @@ import tempfile
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
-from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import unknown_variables
+from ansible_collections.telephony.apio.plugins.plugin_utils.unknown_variables import unknown_variables
 from ansible_collections.telephony.apio.plugins.module_utils.results import plural
 
 REPORT_SUFFIXES = ("json", "md", "html")

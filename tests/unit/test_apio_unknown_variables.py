@@ -5,7 +5,7 @@ import re
 
 import yaml
 
-from ansible_collections.telephony.apio.plugins.filter.apio_unknown_variables import (
+from ansible_collections.telephony.apio.plugins.plugin_utils.unknown_variables import (
     KNOWN,
     unknown_variable_names,
     unknown_variables,
