@@ -425,6 +425,9 @@ def main(argv=None):
         out_dir = out_dir / "smoke"
     results_path = Path(args.results) if args.results else (out_dir / "results.json" if args.smoke else scenario.results)
     if args.report_only:
+        if args.set:
+            raise SystemExit("bench: --report-only renders the results as they were measured; --set changes what "
+                             "a run measures (to say something about a run, edit its settings in %s)" % results_path)
         results = json.loads(results_path.read_text())
     else:
         command = " ".join(["python -m bench.run"] + argv)
