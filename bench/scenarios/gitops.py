@@ -252,31 +252,8 @@ def _load(run):
 
 def section(results, docs_path):
     """The section of docs/benchmark.md, without its markers."""
-    s, ev = results["settings"], evaluate(results)
+    s = results["settings"]
     n = s["users"]
-    m = results["machine"]
-
-    def runs(name):
-        return find(results, name)
-
-    def mem(run):
-        return "%.0f / %.0f" % (run["peak_tree_mb"], run["peak_largest_mb"])
-
-    def client_row(label, key_a, key_b, value):
-        a, b = runs(key_a), runs(key_b)
-        return "| | %s (mean of %.1f and %.1f s) | %.1f | | %s | - | %s, %s |" % (
-            label, a["work_s"], b["work_s"], value, _req(a), _load(a), _load(b))
-
-    hostvars_row = "| | (a) `ansible-playbook` reading every host's variables once, one task (mean of %.1f and %.1f s) | %.1f | | 0 / 0 / 0 | %s | %s, %s |" % (
-        runs("hostvars-1")["wall_s"], runs("hostvars-2")["wall_s"], ev["hostvars"],
-        mem(runs("hostvars-1")), _load(runs("hostvars-1")), _load(runs("hostvars-2")))
-
-    def ours_row(key, label):
-        run = runs(key)
-        ratio = ev["ratios"].get(key)
-        return "| | %s | %.1f | %s | %s | %s | %s |" % (
-            label, run["wall_s"], ("**%.2f×**" % ratio) if ratio else "-", _req(run), mem(run), _load(run))
-
     lines = [
         "## GitOps playbook against the floor", "",
         "Issue 19: `telephony.apio.phone_buttons` over an inventory exported with `telephony.apio.export` from a "
@@ -299,6 +276,45 @@ def section(results, docs_path):
         "- **wall s**: the whole process; **GET / PUT / logins**: phone buttons requests counted by the "
         "simulator; **peak MB**: PSS sum of the `ansible-playbook` process tree / largest single RSS, sampled "
         "every 100 ms; **load**: 1-minute load average before→after.", "",
+        runs_table(results),
+        "",
+        "| target | result | measured |",
+        "|---|---|---|",
+    ]
+    lines += ["| %s | **%s** | %s |" % (target, "PASS" if ok else "MISS", measured) for target, ok, measured in targets(results)]
+    lines += ["", "Where the time went, from the `bench_timer` callback (seconds):", "", time_table(results)]
+    if results.get("previous"):
+        lines += ["", before_line(results["previous"])]
+    lines += ["", NOTES.strip("\n"), ""] + footer(results)
+    return "\n".join(lines)
+
+
+def runs_table(results):
+    """Each case's floor, its two parts, and our run, with its ratio to the floor."""
+    s, ev = results["settings"], evaluate(results)
+
+    def runs(name):
+        return find(results, name)
+
+    def mem(run):
+        return "%.0f / %.0f" % (run["peak_tree_mb"], run["peak_largest_mb"])
+
+    def client_row(label, key_a, key_b, value):
+        a, b = runs(key_a), runs(key_b)
+        return "| | %s (mean of %.1f and %.1f s) | %.1f | | %s | - | %s, %s |" % (
+            label, a["work_s"], b["work_s"], value, _req(a), _load(a), _load(b))
+
+    hostvars_row = "| | (a) `ansible-playbook` reading every host's variables once, one task (mean of %.1f and %.1f s) | %.1f | | 0 / 0 / 0 | %s | %s, %s |" % (
+        runs("hostvars-1")["wall_s"], runs("hostvars-2")["wall_s"], ev["hostvars"],
+        mem(runs("hostvars-1")), _load(runs("hostvars-1")), _load(runs("hostvars-2")))
+
+    def ours_row(key, label):
+        run = runs(key)
+        ratio = ev["ratios"].get(key)
+        return "| | %s | %.1f | %s | %s | %s | %s |" % (
+            label, run["wall_s"], ("**%.2f×**" % ratio) if ratio else "-", _req(run), mem(run), _load(run))
+
+    return "\n".join([
         "| case | run | wall s | ratio to floor | GET / PUT / logins | peak MB tree / largest | load |",
         "|---|---|---:|---:|---:|---:|---:|",
         "| dry run | **floor** = (a) + (b) | **%.1f** | 1.00× | | | |" % ev["floors"]["dry-run"],
@@ -311,34 +327,42 @@ def section(results, docs_path):
         ours_row("apply", "`telephony.apio.phone_buttons -e apio_plan_dir=plan`"),
         "| steady | dry run after the apply | | | | | |",
         ours_row("dry-run-steady", "`telephony.apio.phone_buttons --check -e apio_plan_dir=plan`"),
-        "",
-        "| target | result | measured |",
-        "|---|---|---|",
-    ]
-    lines += ["| %s | **%s** | %s |" % (target, "PASS" if ok else "MISS", measured) for target, ok, measured in targets(results)]
-    lines += ["", "Where the time went, from the `bench_timer` callback (seconds):", "",
-              "| run | before the first task | the pass over `hostvars` | the roll-out task | the other tasks |",
-              "|---|---:|---:|---:|---:|"]
+    ])
+
+
+def time_table(results):
+    """Where each run's time went, from the bench_timer callback."""
+    lines = ["| run | before the first task | the pass over `hostvars` | the roll-out task | the other tasks |",
+             "|---|---:|---:|---:|---:|"]
     for key, label in (("hostvars-1", "floor (a), first"), ("hostvars-2", "floor (a), second"), ("dry-run", "dry run"),
                        ("apply", "apply"), ("dry-run-steady", "steady dry run")):
-        b = breakdown(runs(key))
+        b = breakdown(find(results, key))
         if b:
             lines.append("| %s | %.1f | %.1f | %s | %s |" % (
                 label, b["before_tasks"], b["hostvars_pass"] if key.startswith("hostvars") is False else
-                runs(key)["wall_s"] - b["before_tasks"],
+                find(results, key)["wall_s"] - b["before_tasks"],
                 "%.1f" % b["rollout"] if b["rollout"] else "-",
                 ("%.1f (%d tasks)" % (b["other_tasks"], b["other_count"])) if not key.startswith("hostvars") else "-"))
-    previous = results.get("previous")
-    if previous:
-        lines += ["", "Before (commit %s, run %s%s): dry run %.1f s against a floor of %.1f s (**%.2f×**), apply %.1f s "
-                  "against %.1f s (**%.2f×**), peak %.0f MB." % (
-                      previous["commit"], previous["started"], (", " + previous["note"]) if previous.get("note") else "",
-                      previous["dry_run_s"], previous["floor_dry_run_s"], previous["ratio_dry_run"], previous["apply_s"],
-                      previous["floor_apply_s"], previous["ratio_apply"], previous["peak_mb"])]
-    lines += ["", NOTES.strip("\n")]
+    return "\n".join(lines)
+
+
+def before_line(previous):
+    return ("Before (commit %s, run %s%s): dry run %.1f s against a floor of %.1f s (**%.2f×**), apply %.1f s "
+            "against %.1f s (**%.2f×**), peak %.0f MB." % (
+                previous["commit"], previous["started"], (", " + previous["note"]) if previous.get("note") else "",
+                previous["dry_run_s"], previous["floor_dry_run_s"], previous["ratio_dry_run"], previous["apply_s"],
+                previous["floor_apply_s"], previous["ratio_apply"], previous["peak_mb"]))
+
+
+def footer(results):
+    """The checks, the machine, the conditions and how to reproduce the run."""
+    s, m, n = results["settings"], results["machine"], results["settings"]["users"]
+
+    def runs(name):
+        return find(results, name)
+
     plans = ", ".join("%s: %s" % (k, runs(k).get("plan")) for k in ("dry-run", "apply", "dry-run-steady"))
-    lines += [
-        "",
+    lines = [
         "Checks: the plan reports' counts (%s); users whose keys differ from the export after the floor's "
         "GET+PUT and after the apply, in a sample of %d: %s and %s. The export itself (`telephony.apio.export`, "
         "%s users): %.1f s." % (plans, SAMPLE + 1, runs("client-put-1").get("platform_wrong_after"),
@@ -353,7 +377,7 @@ def section(results, docs_path):
         lines += ["", "Conditions: %s" % s["conditions"]]
     lines += ["", "Reproduce: `make bench-gitops` (`.venv/bin/python -m bench.run gitops`; settings `--set users=N`, "
               "`latency_ms`, `parallel`, `conditions`, `previous`, `previous_note`)."]
-    return "\n".join(lines)
+    return lines
 
 
 NOTES = """
