@@ -222,11 +222,11 @@ def playbook_args(path, inventory=None, check=False, diff=False, verbosity=0, ex
 
 
 def start_playbook(sim, directory, plays, name="play", connection=True, inventory=None, check=False,
-                   diff=False, verbosity=0, extra_vars=None, env=None, log=None, new_session=False):
+                   diff=False, verbosity=0, extra_vars=None, env=None, log=None, new_session=False, limit=None):
     """Start ansible-playbook on ``plays`` (a list of plays, written to ``directory/name.yml``, or the path
     of a playbook) in ``directory``, the task results recorded; ``extra_vars`` go in
-    ``directory/name-vars.json``. ``connection``: the simulator's URL and seed credentials in the
-    environment. Returns a Job."""
+    ``directory/name-vars.json``; ``limit``: ``--limit``. ``connection``: the simulator's URL and seed
+    credentials in the environment. Returns a Job."""
     directory = Path(directory)
     if isinstance(plays, (str, Path)):
         path = plays
@@ -237,7 +237,7 @@ def start_playbook(sim, directory, plays, name="play", connection=True, inventor
     if extra_vars:
         variables = directory / ("%s-vars.json" % name)
         variables.write_text(json.dumps(extra_vars))
-    args = playbook_args(path, inventory, check, diff, verbosity, variables)
+    args = playbook_args(path, inventory, check, diff, verbosity, variables, ["--limit", limit] if limit else ())
     dump = directory / ("%s-results.jsonl" % name)
     return start("ansible-playbook", args, environment(sim, connection, dump, env), directory, dump=dump, log=log,
                  new_session=new_session)

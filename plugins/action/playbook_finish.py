@@ -17,7 +17,9 @@ from ansible_collections.telephony.apio.plugins.plugin_utils.plan_report_files i
 from ansible_collections.telephony.apio.plugins.module_utils.results import write_report
 from ansible_collections.telephony.apio.plugins.plugin_utils.playbook_steps import (
     StepAction,
+    StepError,
     drift_entry,
+    failure_without_localhost,
     remove_hosts,
     report_path,
     stopped_report,
@@ -40,6 +42,7 @@ class ActionModule(StepAction, ActionBase):
         fail_on_drift=dict(type="bool", default=False),
         fail_on_unmanaged=dict(type="bool", default=False),
         drift_named=dict(type="int", default=10),
+        localhost_in_run=dict(type="bool", default=True),
     )
     PASSED_AS_IS = ("results", "drift", "unmanaged_recorded")
 
@@ -63,6 +66,8 @@ class ActionModule(StepAction, ActionBase):
         counts = params["counts"]
         if counts is not None:
             self.report(params, counts, unmanaged, facts)
+        if facts and not params["localhost_in_run"]:
+            raise StepError(failure_without_localhost(facts))
         if facts:
             result["ansible_facts"] = facts
         return result

@@ -26,6 +26,9 @@ description:
   - With O(fail_on_unmanaged) and hosts without desired state - records them for the playbook
     C(telephony.apio.drift), which fails on them, as the fact C(apio_unmanaged) (O(unmanaged_recorded) with this
     object's message added).
+  - When there is drift or there are hosts without desired state to fail on and O(localhost_in_run) is false
+    (the run's C(--limit) leaves out localhost, so the playbook C(telephony.apio.drift) will not run), fails
+    itself with what that playbook would have said, instead of letting the run pass.
   - Removes the directory of M(telephony.apio.playbook_hosts) (O(hosts_dir)), after reading the hosts without
     desired state from it.
   - Writes in check mode too - a dry run's report is its point. Runs on the controller (an action plugin).
@@ -89,6 +92,13 @@ options:
     description: The hosts without desired state recorded so far (the fact C(apio_unmanaged) of localhost), one message per object.
     type: list
     elements: str
+  localhost_in_run:
+    description:
+      - Whether the run's plays on localhost run, among them the playbook C(telephony.apio.drift) at its end. The
+        collection's playbooks find out with a first play on localhost that sets a fact.
+      - V(false) - drift or hosts without desired state to fail on fail this task instead.
+    type: bool
+    default: true
 extends_documentation_fragment:
   - telephony.apio.attributes.controller
   - telephony.apio.attributes.playbook_step
@@ -140,7 +150,9 @@ ansible_facts:
       type: list
       elements: str
     apio_drift:
-      description: One entry per object - C(name), C(title), C(check_mode), C(changed), C(total), C(users) (named), C(not_named), C(truncated), C(report).
+      description:
+        - One entry per object - C(name), C(title), C(check_mode), C(changed), C(total), C(users) (named), C(not_named),
+          C(truncated), C(report), and C(message), what the run's failure says of it.
       type: list
       elements: dict
 """

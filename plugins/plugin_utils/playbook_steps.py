@@ -126,9 +126,25 @@ def drift_entry(name, title, check_mode, counts, named, report=None, results=(),
     else:
         users = [entry["user_label"] for entry in results or () if isinstance(entry, dict) and entry.get("changed")]
     changed = int(counts.get("changed") or 0)
-    return dict(name=name, title=title, check_mode=check_mode, changed=changed, total=int(counts.get("total") or 0),
-                users=users[:named], not_named=max(changed - len(users), 0), truncated=truncated or "",
-                report=("%s/%s.md" % (plan_dir, name)) if plan_dir else "")
+    entry = dict(name=name, title=title, check_mode=check_mode, changed=changed, total=int(counts.get("total") or 0),
+                 users=users[:named], not_named=max(changed - len(users), 0), truncated=truncated or "",
+                 report=("%s/%s.md" % (plan_dir, name)) if plan_dir else "")
+    entry["message"] = drift_message(entry)
+    return entry
+
+
+def drift_message(entry):
+    """What the run's failure says of one object's drift: how many users, the first ones by name, and
+    where the others are."""
+    more = entry["changed"] - len(entry["users"]) - entry["not_named"]
+    text = "drift: %d of %d users %s the desired state (%s%s): %s%s" % (
+        entry["changed"], entry["total"], "differ from" if entry["check_mode"] else "had to be brought back to",
+        entry["title"], (", see " + entry["report"]) if entry["report"] else "", ", ".join(entry["users"]),
+        (" and %d more" % more) if more > 0 else "")
+    if entry["not_named"] > 0:
+        text += (" (%d not named: the task's result was cut%s; -e apio_plan_dir=DIR writes every user to DIR/%s.json)"
+                 % (entry["not_named"], (" (%s)" % entry["truncated"]) if entry["truncated"] else "", entry["name"]))
+    return text
 
 
 def _first_hosts(hosts):
@@ -147,6 +163,15 @@ def unmanaged_message(title, hosts):
 def unmanaged_failure(title, hosts):
     return ("%s no desired state for %s in the inventory (apio_fail_on_unmanaged): %s"
             % (_hosts_have(hosts), title.lower(), _first_hosts(hosts)))
+
+
+def failure_without_localhost(facts):
+    """The run's failure (drift.yml's), said by the objects' play: a run whose --limit leaves out localhost
+    skips drift.yml, and would otherwise pass whatever it found."""
+    found = list(facts.get("apio_unmanaged") or []) + [entry["message"] for entry in facts.get("apio_drift") or []]
+    return ("%s (this run leaves out localhost, where the run fails at its end, after every object is checked "
+            "(telephony.apio.drift): it fails here instead; add localhost to the limit, e.g. --limit 'alice,localhost', "
+            "to check every object first)" % "; ".join(found))
 
 
 class StepAction(object):

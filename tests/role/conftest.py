@@ -15,8 +15,8 @@ def playbook(sim, tmp_path):
     """Run a playbook (a path, or a list of plays written to a file) against the simulator."""
     counter = iter(range(1000))
 
-    def run(plays, inventory=None, check=False, diff=False, extra_vars=None, env=None):
+    def run(plays, inventory=None, check=False, diff=False, extra_vars=None, env=None, limit=None):
         return runner.playbook(sim, tmp_path, plays, name="play%d" % next(counter), inventory=inventory,
-                               check=check, diff=diff, extra_vars=extra_vars, env=env)
+                               check=check, diff=diff, extra_vars=extra_vars, env=env, limit=limit)
 
     return run

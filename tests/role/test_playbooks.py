@@ -84,6 +84,29 @@ def test_drift_detection_fails_on_drift_and_passes_once_applied(playbook, sim, t
         assert ": 0 users would change" in markdown
 
 
+def test_a_run_limited_to_some_users_fails_on_their_drift_without_localhost(playbook, sim, tmp_path):
+    # --limit without localhost skips the plays on localhost, drift.yml's among them: the users' play fails
+    # itself, rather than passing whatever it found. With localhost in the limit, drift.yml fails at the end.
+    drift = {"apio_fail_on_drift": True, "apio_plan_dir": str(tmp_path / "plan")}
+    carol = "carol@sip.example.com"
+    alone = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift, limit=carol)
+    assert alone.rc != 0
+    assert ("drift: 1 of 1 users differ from the desired state (Phone buttons, see %s/phone_buttons.md): user "
+            "carol@sip.example.com (foo/othergroup) (this run leaves out localhost" % drift["apio_plan_dir"]) in alone.output
+    assert "add localhost to the limit, e.g. --limit 'alice,localhost'" in alone.output
+    assert writes(sim.requests()) == []
+
+    with_localhost = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift, limit="%s,localhost" % carol)
+    assert with_localhost.rc != 0
+    assert "drift: 1 of 1 users differ from the desired state (Phone buttons" in with_localhost.output
+    assert "this run leaves out localhost" not in with_localhost.output
+
+    applied = playbook(SITE, inventory=INVENTORY, limit=carol)
+    assert applied.rc == 0, applied.output
+    clean = playbook(SITE, inventory=INVENTORY, check=True, extra_vars=drift, limit=carol)
+    assert clean.rc == 0, clean.output
+
+
 def test_drift_after_a_manual_change_names_the_user(playbook, sim, tmp_path):
     assert playbook(SITE, inventory=INVENTORY).rc == 0
     device = sim.user("foo", "othergroup", "carol@sip.example.com")["device"]

@@ -90,7 +90,9 @@ def test_the_drift_names_users_from_the_report_file_when_there_is_one():
     entry = steps.drift_entry("phone_buttons", "Phone buttons", True, {"changed": 12, "total": 50}, 10,
                               report=report, results=[], truncated="cut", plan_dir="plan")
     assert entry == dict(name="phone_buttons", title="Phone buttons", check_mode=True, changed=12, total=50,
-                         users=["u%d" % i for i in range(10)], not_named=0, truncated="", report="plan/phone_buttons.md")
+                         users=["u%d" % i for i in range(10)], not_named=0, truncated="", report="plan/phone_buttons.md",
+                         message="drift: 12 of 50 users differ from the desired state (Phone buttons, see "
+                                 "plan/phone_buttons.md): %s and 2 more" % ", ".join("u%d" % i for i in range(10)))
 
 
 def test_the_drift_counts_the_users_a_cut_result_left_out():
@@ -153,3 +155,52 @@ def test_the_report_file_of_the_objects_task_is_read_not_rewritten(tmp_path):
                          msg="ignored"), check_mode=True)
     assert not result.get("failed"), result
     assert (tmp_path / "softphones.json").read_text() == json.dumps(report)
+
+
+def test_the_drift_message_names_the_users_says_how_many_more_and_where_the_others_are():
+    counts = {"changed": 14, "total": 20}
+    named = steps.drift_entry("phone_buttons", "Phone buttons", True, counts, 2, report=dict(
+        changes=[{"user_label": "user %s" % name} for name in "abcdefghijklmn"]), plan_dir="plan")
+    assert named["message"] == ("drift: 14 of 20 users differ from the desired state (Phone buttons, see "
+                                "plan/phone_buttons.md): user a, user b and 12 more")
+    cut = steps.drift_entry("softphones", "Softphones", False, {"changed": 3, "total": 9}, 10,
+                            results=[{"user_label": "x", "changed": True}], truncated="result cut to 100 characters")
+    assert cut["message"] == ("drift: 3 of 9 users had to be brought back to the desired state (Softphones): x "
+                              "(2 not named: the task's result was cut (result cut to 100 characters); -e "
+                              "apio_plan_dir=DIR writes every user to DIR/softphones.json)")
+
+
+def drifting(tmp_path, **more):
+    counts = {"total": 6, "changed": 1, "unchanged": 5, "failed": 0}
+    args = dict(name="phone_buttons", title="Phone buttons", counts=counts, fail_on_drift=True,
+                results=[{"user_label": "user carol", "changed": True}], drift=[{"message": "drift: earlier object"}])
+    return finish(dict(args, **more), check_mode=True)
+
+
+def test_drift_is_recorded_for_the_drift_playbook_when_localhost_plays_run(tmp_path):
+    result = drifting(tmp_path)
+    assert not result.get("failed"), result
+    assert [entry["message"] for entry in result["ansible_facts"]["apio_drift"]] == [
+        "drift: earlier object", "drift: 1 of 6 users differ from the desired state (Phone buttons): user carol"]
+
+
+def test_drift_fails_the_step_itself_when_the_run_leaves_localhost_out(tmp_path):
+    result = drifting(tmp_path, localhost_in_run=False)
+    assert result["failed"] is True
+    assert result["msg"] == (
+        "drift: earlier object; drift: 1 of 6 users differ from the desired state (Phone buttons): user carol (this "
+        "run leaves out localhost, where the run fails at its end, after every object is checked (telephony.apio.drift): "
+        "it fails here instead; add localhost to the limit, e.g. --limit 'alice,localhost', to check every object first)")
+
+
+def test_without_localhost_the_hosts_without_desired_state_fail_the_step_and_a_clean_run_passes(tmp_path):
+    hosts = tmp_path / "hosts"
+    hosts.mkdir()
+    (hosts / "unmanaged.json").write_text(json.dumps(["h1"]))
+    clean = {"total": 1, "changed": 0, "unchanged": 1, "failed": 0}
+    base = dict(name="primary_line", title="Primary line port", counts=clean, fail_on_drift=True, localhost_in_run=False)
+    assert not finish(dict(base)).get("failed")
+    result = finish(dict(base, hosts_dir=str(hosts), fail_on_unmanaged=True))
+    assert result["failed"] is True
+    assert result["msg"].startswith("1 host has no desired state for primary line port in the inventory "
+                                    "(apio_fail_on_unmanaged): h1 (this run leaves out localhost")
