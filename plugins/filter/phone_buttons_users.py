@@ -4,7 +4,7 @@
 """The users of the phone_buttons role: defaults filled in, each checked.
 
 A user listed more than once (same tenant, group and user id) keeps every entry, in order: the engine
-folds a user's batch items in order into one desired state (``reconcile.Engine._users``), as for any
+folds a user's batch items in order into one desired state (``engine.Engine.users``), as for any
 batch.
 
 Only the gathering of the users lives here; what each user's phone should hold is decided by the

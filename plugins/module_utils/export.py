@@ -7,7 +7,7 @@
 modules use, those named in ``APIO_OBJECTS`` (``PhoneButtons``, ``PrimaryLine``), and each given portal
 user's softphones (``Softphone``), in parallel on one session per API.
 
-``Inventory`` (``inventory_files`` for its files alone) turns what was read into files, relative path to text:
+``Inventory`` turns what was read into files, relative path to text:
 
 - ``hosts.yml``: ``apio_users`` > tenant > tenant_group > users, and ``portal_users``;
 - ``group_vars/all.yml``: the key templates, one per inventory group named after it, holding that
@@ -177,11 +177,6 @@ def _overrides(layout, keys):
 def _most_common(values):
     """The value most users have; a tie goes to the value seen first (users are sorted by id)."""
     return Counter(values).most_common(1)[0][0]
-
-
-def inventory_files(users, phone_types, portal_users=()):
-    """The files of the export, relative path to text (see the module docstring)."""
-    return Inventory(users, phone_types, portal_users).files
 
 
 class Inventory:

@@ -49,7 +49,7 @@ def test_a_group_shares_its_most_common_layout_and_each_user_keeps_only_what_dif
         user("dan", [dict(line, parameter="dan")], primary=True),
         user("eve", [], device_type="Generic SIP Phone", primary=None),
     ]
-    files = export.inventory_files(users, PHONE_TYPES)
+    files = export.Inventory(users, PHONE_TYPES).files
     assert files["group_vars/all.yml"].endswith(
         "phone_buttons_templates:\n  foo_foogroup:\n    Yealink-T46S:\n"
         "      - {id: 1, type: LINE, parameter: !unsafe \"{{ phone_buttons_user.user }}\"}\n"
@@ -83,21 +83,21 @@ def test_the_rollout_gives_every_user_back_the_keys_it_was_exported_with(layouts
         own = [dict(k, label=k["label"].replace("{name}", name), parameter=k["parameter"].replace("{name}", name))
                for k in sorted(keys, key=lambda k: k["id"])]
         users.append(user(name, own))
-    files = export.inventory_files(users, PHONE_TYPES)
+    files = export.Inventory(users, PHONE_TYPES).files
     for exported in users:
         assert rendered(files, exported["user"]) == exported["buttons"]
 
 
 def test_an_unchanged_platform_gives_the_same_bytes_and_stale_export_files_go(tmp_path):
     users = [user("ann", [key(1)]), user("bob", [key(2)]), user("cid", [key(1)])]
-    files = export.inventory_files(users, PHONE_TYPES)
+    files = export.Inventory(users, PHONE_TYPES).files
     written, removed = export.write_files(str(tmp_path), files)
     assert sorted(written) == sorted(files) and removed == []
     (tmp_path / "host_vars" / "mine.yml").write_text("---\n# kept by hand\n")
-    assert export.write_files(str(tmp_path), export.inventory_files(users, PHONE_TYPES)) == ([], [])
+    assert export.write_files(str(tmp_path), export.Inventory(users, PHONE_TYPES).files) == ([], [])
     # bob now has cid's layout: its host_vars file goes; a file the export did not write stays.
     users[1]["buttons"] = [key(1)]
-    written, removed = export.write_files(str(tmp_path), export.inventory_files(users, PHONE_TYPES), check_mode=True)
+    written, removed = export.write_files(str(tmp_path), export.Inventory(users, PHONE_TYPES).files, check_mode=True)
     assert (written, removed) == ([], ["host_vars/bob.yml"]) and (tmp_path / "host_vars" / "bob.yml").exists()
-    export.write_files(str(tmp_path), export.inventory_files(users, PHONE_TYPES))
+    export.write_files(str(tmp_path), export.Inventory(users, PHONE_TYPES).files)
     assert sorted(p.name for p in (tmp_path / "host_vars").iterdir()) == ["mine.yml"]
