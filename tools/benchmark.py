@@ -170,6 +170,13 @@ def floor_session(url, parallel):
     return session
 
 
+def normal_keys(keys):
+    """Phone buttons keys as the floors compare them: each with its id, type, label and parameter (an
+    empty string for none), sorted by id."""
+    return sorted((dict(id=int(k["id"]), type=k.get("type") or "", label=k.get("label") or "",
+                        parameter=k.get("parameter") or "") for k in keys), key=lambda k: k["id"])
+
+
 def layout_floor_client(spec_file, write):
     """The bare client of the roll-out's and the GitOps playbook's floors, in the process that
     ``run_floor_client`` starts: one login, then per user of the spec (``parallel`` at once) a GET of its
@@ -186,9 +193,7 @@ def layout_floor_client(spec_file, write):
         url = base + quote(user, safe="") + "/access_device/phone_buttons/"
         answer = session.get(url)
         answer.raise_for_status()
-        have = sorted((dict(id=int(k["id"]), type=k.get("type") or "", label=k.get("label") or "",
-                            parameter=k.get("parameter") or "") for k in answer.json()["keys"]), key=lambda k: k["id"])
-        if have == layouts[user]:
+        if normal_keys(answer.json()["keys"]) == layouts[user]:
             return 0
         if write:
             session.put(url, json={"keys": layouts[user]}).raise_for_status()

@@ -15,20 +15,14 @@ import statistics
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tools.benchmark import GROUP, TENANT, layout_floor_client, user_id
+from tools.benchmark import GROUP, TENANT, layout_floor_client, normal_keys, user_id
 from tools.fmt import fmt_int
 
 RATIO_TARGET = 1.25
 MEMORY_TARGET_MB = 300
 DRIFT_KEY = {"id": 3, "type": "DND_TOGGLE", "label": "DND", "parameter": ""}
-FIELDS = ("id", "type", "label", "parameter")
 OURS = ("dry-run", "apply", "dry-run-steady")
 SAMPLE = 50  # users whose keys are checked after a write (and the last user)
-
-
-def normal(keys):
-    return sorted(({f: (k.get(f) if f == "id" else k.get(f) or "") for f in FIELDS} for k in keys),
-                  key=lambda k: k["id"])
 
 
 def find(results, name):
@@ -71,7 +65,7 @@ def record_platform(ctx):
     """The users' records and keys as exported, and the floor client's spec file."""
     users = [user_id(i) for i in range(int(ctx.vars["users"]))]
     records = platform_keys(ctx.sim, users)
-    layouts = {uid: normal(rec["device"]["keys"]) for uid, rec in records.items()}
+    layouts = {uid: normal_keys(rec["device"]["keys"]) for uid, rec in records.items()}
     spec_file = ctx.out_dir / ("floor-client-%d.json" % len(users))
     spec_file.write_text(json.dumps(dict(url=ctx.sim.url, users=users, layouts=layouts, parallel=int(ctx.vars["parallel"]))))
     return dict(records=records, layouts=layouts, spec_file=str(spec_file))
@@ -95,7 +89,7 @@ def check_platform(sim, layouts, sample=SAMPLE):
     """How many of a sample of users (and the last user) do not have the exported keys."""
     users = sorted(layouts)
     picked = users[:: max(1, len(users) // sample)] + users[-1:]
-    return sum(1 for uid, rec in platform_keys(sim, picked).items() if normal(rec["device"]["keys"]) != layouts[uid])
+    return sum(1 for uid, rec in platform_keys(sim, picked).items() if normal_keys(rec["device"]["keys"]) != layouts[uid])
 
 
 def clear_plan(ctx):
